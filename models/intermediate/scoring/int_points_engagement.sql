@@ -1,0 +1,87 @@
+{#- Depth and frequency of visits (behaviour component): points per minute of engagement time
+    or per returning active day inside the rule's window, after `free_units`, capped at
+    `max_points`. -#}
+
+with
+
+assigned as (
+    select * from {{ ref('int_leads_assigned') }}
+),
+
+daily as (
+    select * from {{ ref('int_lead_daily_activity') }}
+),
+
+engagement_rules as (
+    select * from {{ ref('engagement_rules') }}
+),
+
+in_window as (
+    select
+        assigned.lead_id,
+        assigned.model_id,
+        engagement_rules.rule_id,
+        engagement_rules.measure,
+        daily.activity_date,
+        daily.duration_seconds
+    from assigned
+    inner join engagement_rules
+        on engagement_rules.model_id = assigned.model_id or engagement_rules.model_id = 'all'
+    inner join daily
+        on assigned.lead_id = daily.lead_id
+        and daily.event_type = engagement_rules.event_type
+        and daily.activity_date > {{ dbt.dateadd('day', '-1 * engagement_rules.window_days', as_of_date()) }}
+),
+
+measured as (
+    select
+        lead_id,
+        model_id,
+        rule_id,
+        case
+            when max(measure) = 'minutes' then floor(sum(duration_seconds) / 60.0)
+            when max(measure) = 'active_days' then count(distinct activity_date)
+        end as units
+    from in_window
+    group by
+        lead_id,
+        model_id,
+        rule_id
+),
+
+pointed as (
+    select
+        measured.lead_id,
+        measured.model_id,
+        measured.rule_id,
+        engagement_rules.description,
+        engagement_rules.measure,
+        measured.units,
+        engagement_rules.max_points,
+        case
+            when measured.units > engagement_rules.free_units
+                then (measured.units - engagement_rules.free_units) * engagement_rules.unit_points
+            else 0
+        end as raw_points
+    from measured
+    inner join engagement_rules
+        on measured.rule_id = engagement_rules.rule_id
+),
+
+final as (
+    select
+        lead_id,
+        model_id,
+        'behaviour' as component,
+        rule_id,
+        description as rule_description,
+        cast(cast(units as bigint) as {{ dbt.type_string() }}) || ' ' || replace(measure, '_', ' ') as evidence,
+        cast(units as {{ score_type() }}) as units,
+        {{ to_points('raw_points') }} as raw_points,
+        {{ to_points('case when raw_points > max_points then max_points else raw_points end') }} as final_points,
+        case when raw_points > max_points then 'cap' end as adjustment
+    from pointed
+    where raw_points <> 0
+)
+
+select * from final
