@@ -1,0 +1,1 @@
+"""Lead scoring warehouse: Python flows, command line and demo data generator (imported as `leadscore`)."""
