@@ -4,7 +4,7 @@
     {%- if value is none or value == '' -%}
         {{ return(run_started_at.strftime('%Y-%m-%d')) }}
     {%- endif -%}
-    {%- if modules.re.match('^\d{4}-\d{2}-\d{2}$', value | string) is none -%}
+    {%- if modules.re.match('^[0-9]{4}-[0-9]{2}-[0-9]{2}$', value | string) is none -%}
         {{ exceptions.raise_compiler_error("var as_of_date must be a date written YYYY-MM-DD, got '" ~ value ~ "'") }}
     {%- endif -%}
     {{ return(value | string) }}

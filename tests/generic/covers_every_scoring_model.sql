@@ -1,6 +1,6 @@
-{#- Fails on every (scoring model, value) pair of the scoring_models seed and the given `values`
+{#- Fails on every (scoring model, kind) pair of the scoring_models seed and the given `kinds`
     that has no row here, e.g. a model without 'fit' grade bands. Returns the missing pairs. -#}
-{% test covers_every_scoring_model(model, column_name, values, model_column='model_id') %}
+{% test covers_every_scoring_model(model, kind_column, kinds, model_column='model_id') %}
 
 with
 
@@ -8,9 +8,9 @@ scoring_models as (
     select model_id from {{ ref('scoring_models') }}
 ),
 
-required_values as (
-    {%- for value in values %}
-    select '{{ value }}' as required_value
+kinds as (
+    {%- for kind in kinds %}
+    select '{{ kind }}' as required_kind
     {%- if not loop.last %}
     union all
     {%- endif %}
@@ -20,25 +20,25 @@ required_values as (
 required as (
     select
         scoring_models.model_id,
-        required_values.required_value
+        kinds.required_kind
     from scoring_models
-    cross join required_values
+    cross join kinds
 ),
 
 present as (
     select distinct
         {{ model_column }} as model_id,
-        {{ column_name }} as present_value
+        {{ kind_column }} as present_kind
     from {{ model }}
 )
 
 select
     required.model_id,
-    required.required_value as missing_{{ column_name }}
+    required.required_kind as missing_{{ kind_column }}
 from required
 left join present
     on required.model_id = present.model_id
-    and required.required_value = present.present_value
+    and required.required_kind = present.present_kind
 where present.model_id is null
 
 {% endtest %}

@@ -52,8 +52,8 @@ final as (
         canonical.activity_date,
         canonical.event_type,
         canonical.page_category,
-        count(*) as event_count,
-        coalesce(sum(canonical.duration_seconds), 0) as duration_seconds
+        cast(count(*) as bigint) as event_count,
+        cast(coalesce(sum(canonical.duration_seconds), 0) as bigint) as duration_seconds
     from canonical
     inner join event_types
         on canonical.event_type = event_types.event_type

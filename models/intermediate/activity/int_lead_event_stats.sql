@@ -14,11 +14,11 @@ final as (
         lead_id,
         event_type,
         page_category,
-        sum(event_count) as event_count,
+        cast(sum(event_count) as bigint) as event_count,
         min(activity_date) as first_activity_date,
         max(activity_date) as last_activity_date,
-        count(*) as active_days,
-        sum(duration_seconds) as duration_seconds
+        cast(count(*) as bigint) as active_days,
+        cast(sum(duration_seconds) as bigint) as duration_seconds
     from daily
     group by
         lead_id,

@@ -87,7 +87,8 @@ candidates as (
             partition by event_rules.component, slots.model_id, slots.event_type, slots.page_category
             order by
                 case when event_rules.page_category = '*' then 1 else 0 end,
-                case when event_rules.model_id = 'all' then 1 else 0 end
+                case when event_rules.model_id = 'all' then 1 else 0 end,
+                event_rules.rule_id
         ) as precedence
     from slots
     inner join event_rules

@@ -1,3 +1,5 @@
+{%- set extra_columns = landing_extra_columns('crm', 'accounts') %}
+
 with
 
 source as (
@@ -14,10 +16,38 @@ cleaned as (
         {{ parse_as('annual_revenue', 'decimal(18,2)') }} as annual_revenue,
         {{ clean_text('country') }} as country,
         {{ clean_category('business_model') }} as business_model
-        {%- for column in landing_extra_columns('crm', 'accounts') %},
-        {{ clean_category(column) }} as {{ column }}
+        {%- for column in extra_columns %},
+        lower({{ clean_text(column) }}) as {{ column }}
         {%- endfor %}
     from source
+),
+
+deduplicated as (
+    -- an account exported twice must not duplicate its leads in the join downstream
+    select
+        *,
+        row_number() over (
+            partition by account_id
+            order by account_name, domain, employee_count
+        ) as copy_number
+    from cleaned
+),
+
+final as (
+    select
+        account_id,
+        account_name,
+        domain,
+        industry,
+        employee_count,
+        annual_revenue,
+        country,
+        business_model
+        {%- for column in extra_columns %},
+        {{ column }}
+        {%- endfor %}
+    from deduplicated
+    where copy_number = 1
 )
 
-select * from cleaned
+select * from final

@@ -1,3 +1,5 @@
+{%- set extra_columns = landing_extra_columns('crm', 'leads') %}
+
 with
 
 source as (
@@ -22,10 +24,46 @@ cleaned as (
         {{ parse_as('budget', 'decimal(18,2)') }} as budget,
         {{ clean_category('purchase_timeline') }} as purchase_timeline,
         {{ clean_text('stated_need') }} as stated_need
-        {%- for column in landing_extra_columns('crm', 'leads') %},
-        {{ clean_category(column) }} as {{ column }}
+        {%- for column in extra_columns %},
+        lower({{ clean_text(column) }}) as {{ column }}
         {%- endfor %}
     from source
+),
+
+deduplicated as (
+    -- a lead exported twice is scored once: the earliest created copy, then a fixed order
+    select
+        *,
+        row_number() over (
+            partition by lead_id
+            order by created_at, email, account_id, job_title
+        ) as copy_number
+    from cleaned
+),
+
+final as (
+    select
+        lead_id,
+        email,
+        first_name,
+        last_name,
+        created_at,
+        account_id,
+        company_name,
+        job_title,
+        seniority,
+        department,
+        country,
+        lead_source,
+        product_interest,
+        budget,
+        purchase_timeline,
+        stated_need
+        {%- for column in extra_columns %},
+        {{ column }}
+        {%- endfor %}
+    from deduplicated
+    where copy_number = 1
 )
 
-select * from cleaned
+select * from final

@@ -1,0 +1,33 @@
+# Two commands for a newcomer: `make demo` (score demo data on DuckDB) and `make test`.
+SHELL := /bin/bash
+VENV ?= .venv
+BIN := $(VENV)/bin
+LEADS ?= 10000
+
+export DO_NOT_TRACK := 1
+export DBT_SEND_ANONYMOUS_USAGE_STATS := false
+export PREFECT_SERVER_ANALYTICS_ENABLED := false
+export PREFECT_HOME ?= $(CURDIR)/.prefect
+export PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS := 120
+
+.PHONY: setup demo test clean
+
+setup: $(VENV)/.installed
+
+# Installs the versions tested together (requirements.lock), then this project without deps.
+$(VENV)/.installed: pyproject.toml requirements.lock
+	python3 -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements.lock
+	$(BIN)/pip install --quiet --no-deps -e .
+	touch $@
+
+demo: setup
+	$(BIN)/leadscore demo-data --leads $(LEADS)
+	$(BIN)/leadscore run
+
+test: setup
+	$(BIN)/pytest
+
+clean:
+	rm -rf target logs warehouse data/landing .prefect

@@ -1,0 +1,163 @@
+"""Run dbt in-process and turn its results into something a person can act on."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date
+
+from leadscore.settings import Settings
+
+
+@dataclass
+class NodeOutcome:
+    unique_id: str
+    resource_type: str
+    status: str
+    message: str | None
+    failures: int | None
+    relation_name: str | None = None
+
+
+@dataclass
+class BuildResult:
+    success: bool
+    outcomes: list[NodeOutcome] = field(default_factory=list)
+    error: str | None = None
+
+    def count(self, resource_type: str, status: str | None = None) -> int:
+        return sum(
+            1
+            for outcome in self.outcomes
+            if outcome.resource_type == resource_type and (status is None or outcome.status == status)
+        )
+
+    @property
+    def problems(self) -> list[NodeOutcome]:
+        return [o for o in self.outcomes if o.status in {"error", "fail", "runtime error"}]
+
+
+class DbtBuildError(RuntimeError):
+    """A dbt build that failed; the message names every failing model, seed or test."""
+
+    def __init__(self, result: BuildResult, details: list[str]):
+        self.result = result
+        lines = ["dbt build failed:"] + [f"  - {line}" for line in details]
+        super().__init__("\n".join(lines))
+
+
+@contextmanager
+def _environment(values: dict[str, str]) -> Iterator[None]:
+    saved = {key: os.environ.get(key) for key in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for key, old in saved.items():
+            if old is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = old
+
+
+def dbt_vars(as_of: date) -> str:
+    return json.dumps({"as_of_date": as_of.isoformat()})
+
+
+def run_dbt(
+    settings: Settings,
+    args: list[str],
+    verbose: bool = False,
+    on_node_done: Callable[[str, str], None] | None = None,
+) -> BuildResult:
+    """Invoke dbt with `args` in the project; never raises for a failed build, see BuildResult."""
+    from dbt.cli.main import dbtRunner  # imported late: importing dbt before prefect changes Prefect's logs
+
+    def callback(event) -> None:  # dbt's EventMsg
+        if on_node_done is not None and event.info.name == "NodeFinished":
+            node = event.data.node_info
+            on_node_done(node.unique_id, node.node_status)
+
+    command = [
+        *args,
+        "--project-dir", str(settings.project_dir),
+        "--profiles-dir", str(settings.project_dir),
+        "--target", settings.target,
+    ]
+    if not verbose:
+        command += ["--quiet", "--log-level-file", "info"]
+    with _environment(settings.dbt_environment()):
+        outcome = dbtRunner(callbacks=[callback]).invoke(command)
+
+    result = BuildResult(success=bool(outcome.success))
+    if outcome.exception is not None:
+        result.error = str(outcome.exception)
+    for node_result in getattr(outcome.result, "results", None) or []:
+        node = node_result.node
+        result.outcomes.append(
+            NodeOutcome(
+                unique_id=node.unique_id,
+                resource_type=node.resource_type,
+                status=str(node_result.status),
+                message=node_result.message,
+                failures=node_result.failures,
+                relation_name=getattr(node, "relation_name", None),
+            )
+        )
+    return result
+
+
+def describe_problems(result: BuildResult, settings: Settings | None = None) -> list[str]:
+    """One line per failing node: what it is and dbt's message (a failed seed load names the
+    file, line and value), followed for failed data tests by the offending rows dbt stored."""
+    lines = []
+    for problem in result.problems:
+        lines.append(f"{problem.unique_id}: {problem.status}: {(problem.message or '').strip()}")
+        if settings is not None and problem.resource_type == "test" and problem.relation_name:
+            lines += [f"    {row}" for row in stored_failures(settings, problem.relation_name)]
+    if result.error:
+        lines.append(result.error.strip())
+    return lines or ["dbt reported failure without naming a node (see logs/dbt.log)"]
+
+
+def stored_failures(settings: Settings, relation_name: str, limit: int = 5) -> list[str]:
+    """The first rows a failed data test stored (store_failures), for the error message."""
+    if settings.target != "duckdb" or not settings.duckdb_path.exists():
+        return []
+    import duckdb
+
+    try:
+        with duckdb.connect(str(settings.duckdb_path), read_only=True) as connection:
+            cursor = connection.execute(f"select * from {relation_name} limit {limit + 1}")
+            names = [column[0] for column in cursor.description]
+            rows = cursor.fetchall()
+    except duckdb.Error as error:
+        return [f"(could not read stored failures from {relation_name}: {error})"]
+    shown = [", ".join(f"{n}={v}" for n, v in zip(names, row)) for row in rows[:limit]]
+    if len(rows) > limit:
+        shown.append(f"... more rows in {relation_name}")
+    return shown
+
+
+def build(
+    settings: Settings,
+    as_of: date,
+    select: list[str] | None = None,
+    verbose: bool = False,
+    on_node_done: Callable[[str, str], None] | None = None,
+) -> BuildResult:
+    """`dbt build` (seeds, models, data and unit tests) for one as-of date; raises DbtBuildError."""
+    if settings.target == "duckdb":
+        settings.duckdb_path.parent.mkdir(parents=True, exist_ok=True)
+    args = ["build", "--vars", dbt_vars(as_of)]
+    if select:
+        args += ["--select", *select]
+    result = run_dbt(settings, args, verbose=verbose, on_node_done=on_node_done)
+    if not result.success:
+        raise DbtBuildError(result, describe_problems(result, settings))
+    if not result.outcomes:
+        raise DbtBuildError(result, [f"the selection {select} matched nothing"])
+    return result

@@ -1,0 +1,66 @@
+"""Where things are: resolved from command-line flags, then environment variables, then defaults."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_MARKER = "dbt_project.yml"
+
+
+def find_project_dir(start: Path | None = None) -> Path:
+    """The dbt project: LEADSCORE_PROJECT_DIR, else the nearest folder up from `start` (or the
+    working directory) that holds dbt_project.yml, else the checkout this package was installed from."""
+    if env := os.environ.get("LEADSCORE_PROJECT_DIR"):
+        return Path(env).resolve()
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / PROJECT_MARKER).is_file():
+            return folder
+    checkout = Path(__file__).resolve().parent.parent
+    if (checkout / PROJECT_MARKER).is_file():
+        return checkout
+    raise FileNotFoundError(
+        "No dbt project found: run leadscore inside the project folder or set LEADSCORE_PROJECT_DIR."
+    )
+
+
+@dataclass(frozen=True)
+class Settings:
+    project_dir: Path
+    duckdb_path: Path
+    landing_dir: Path
+    target: str
+
+    @classmethod
+    def resolve(
+        cls,
+        project_dir: Path | None = None,
+        duckdb_path: Path | None = None,
+        landing_dir: Path | None = None,
+        target: str | None = None,
+    ) -> "Settings":
+        project = (project_dir or find_project_dir()).resolve()
+
+        def path_setting(flag: Path | None, env: str, default: str) -> Path:
+            value = flag or os.environ.get(env) or default
+            path = Path(value)
+            return path if path.is_absolute() else (project / path).resolve()
+
+        return cls(
+            project_dir=project,
+            duckdb_path=path_setting(duckdb_path, "LEADSCORE_DUCKDB_PATH", "warehouse/leadscore.duckdb"),
+            landing_dir=path_setting(landing_dir, "LEADSCORE_LANDING_DIR", "data/landing"),
+            target=target or os.environ.get("LEADSCORE_TARGET", "duckdb"),
+        )
+
+    def dbt_environment(self) -> dict[str, str]:
+        """Environment variables profiles.yml and dbt_project.yml read, plus telemetry off."""
+        return {
+            "LEADSCORE_DUCKDB_PATH": str(self.duckdb_path),
+            "LEADSCORE_LANDING_DIR": str(self.landing_dir),
+            "LEADSCORE_TARGET": self.target,
+            "DO_NOT_TRACK": "1",
+            "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+        }

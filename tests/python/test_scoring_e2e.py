@@ -1,0 +1,155 @@
+"""Demo data -> dbt build -> the scores and the ledger, checked end to end on DuckDB."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from conftest import make_settings
+from leadscore.dbt_runner import build
+from leadscore.demo_data import generate_demo_data
+
+END_DATE = date(2026, 6, 30)
+
+# A lead planted into the demo data whose score is computed by hand below.
+PLANTED_LEAD = "P0000001,p1@planted-co.example,Pat,Planted,2026-01-01 09:00:00,,Planted Co,Finance Director,director,finance,France,partner,,,,"
+PLANTED_EVENTS = [
+    "PE01,P0000001,page_view,2026-03-02 10:00:00,https://www.acme-analytics.example/pricing,300,,,desktop",
+    "PE02,P0000001,page_view,2026-03-03 10:00:00,https://www.acme-analytics.example/pricing,120,,,desktop",
+    "PE03,P0000001,demo_request,2026-03-10 10:00:00,https://www.acme-analytics.example/demo,,,,desktop",
+    "PE04,P0000001,email_sent,2026-03-15 08:00:00,,,newsletter,,",
+    "PE05,P0000001,email_sent,2026-03-15 08:00:00,,,promo,,",
+    "PE06,P0000001,email_sent,2026-03-15 08:00:00,,,launch,,",
+    "PE07,P0000001,email_open,2026-03-16 08:00:00,,,newsletter,,",
+    "PE08,P0000001,webinar_attendance,2026-04-28 16:00:00,,,,Spring webinar,desktop",
+]
+
+
+@pytest.fixture(scope="module")
+def demo_landing(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    landing = tmp_path_factory.mktemp("landing")
+    generate_demo_data(landing, leads=1500, seed=7, end_date=END_DATE, file_format="csv", events_per_lead=30)
+    with (landing / "leads.csv").open("a") as leads:
+        leads.write(PLANTED_LEAD + "\n")
+    with (landing / "events.csv").open("a") as events:
+        events.write("\n".join(PLANTED_EVENTS) + "\n")
+    return landing
+
+
+def scored(tmp_path: Path, landing: Path, as_of: date) -> duckdb.DuckDBPyConnection:
+    settings = make_settings(tmp_path, landing)
+    build(settings, as_of)
+    return duckdb.connect(str(settings.duckdb_path), read_only=True)
+
+
+def test_full_build_scores_every_lead_and_ledger_reconciles(isolated_dbt: Path, demo_landing: Path) -> None:
+    with scored(isolated_dbt, demo_landing, END_DATE) as db:
+        leads = db.execute("select count(*) from int_leads_enriched").fetchone()[0]
+        scored_leads = db.execute("select count(distinct lead_id) from fct_lead_scores").fetchone()[0]
+        assert leads == 1501
+        assert scored_leads == leads
+
+        mismatches = db.execute(
+            """
+            select scores.lead_id, scores.model_id, scores.total_score, coalesce(sum(points.final_points), 0)
+            from fct_lead_scores as scores
+            left join fct_lead_score_points as points
+                on scores.lead_id = points.lead_id and scores.model_id = points.model_id
+            group by all
+            having scores.total_score <> coalesce(sum(points.final_points), 0)
+            """
+        ).fetchall()
+        assert mismatches == []
+
+        components = db.execute(
+            "select count(*) from fct_lead_scores "
+            "where total_score <> fit_score + behaviour_score + negative_score + decay_score"
+        ).fetchone()[0]
+        assert components == 0
+
+        # every model scored someone, grades and MQL flags are consistent with the thresholds
+        per_model = dict(db.execute("select model_id, count(*) from fct_lead_scores group by 1").fetchall())
+        assert set(per_model) == {"default", "analytics_suite", "crm_platform"}
+        wrong_mql = db.execute(
+            """
+            select count(*) from fct_lead_scores
+            where is_mql <> (total_score >= mql_threshold and fit_score >= 20)
+                and model_id in ('default', 'crm_platform')
+            """
+        ).fetchone()[0]
+        assert wrong_mql == 0
+        assert db.execute("select count(*) from fct_lead_scores where is_mql").fetchone()[0] > 0
+        assert db.execute("select count(*) from fct_lead_scores where not is_mql").fetchone()[0] > 0
+
+        # a cap holds: the 50-point cap on pricing visits is never exceeded
+        assert db.execute(
+            "select max(final_points) from fct_lead_score_points where rule_id = 'beh_visit_pricing'"
+        ).fetchone()[0] <= Decimal("50")
+
+
+def test_scores_follow_fit_and_engagement_in_demo_data(isolated_dbt: Path, demo_landing: Path) -> None:
+    """The demo's outcomes depend on fit and intent, so leads that reached sql score higher."""
+    with scored(isolated_dbt, demo_landing, END_DATE) as db:
+        converted, others = db.execute(
+            """
+            select
+                avg(total_score) filter (where stage_reached in ('sql', 'opportunity', 'won', 'lost')),
+                avg(total_score) filter (where stage_reached in ('lead', 'rejected'))
+            from fct_lead_scores
+            """
+        ).fetchone()
+    assert converted > others
+
+
+@pytest.mark.parametrize(
+    ("as_of", "expected_total", "expected_rules"),
+    [
+        (
+            date(2026, 3, 31),
+            # fit 15 director + 5 finance + 8 europe (France by name) + 8 partner = 36
+            # behaviour: pricing 20 + 10 = 30, demo request 60, one open 5, 7 minutes on site 7,
+            #   2 active days (1 free) x 3 = 3  -> 105
+            # decay: 3 sent - 1 opened = 2 x -5 = -10; no social in 30 days -8 -> -18
+            Decimal("123"),
+            {
+                "fit_seniority_director": 15, "fit_department_finance": 5, "fit_region_europe": 8,
+                "fit_source_partner": 8, "beh_visit_pricing": 30, "beh_demo_request": 60,
+                "beh_email_open": 5, "eng_site_minutes": 7, "eng_returning_days": 3,
+                "decay_unopened_emails_60d": -10, "decay_no_social_30d": -8,
+            },
+        ),
+        (
+            END_DATE,
+            # fit 36; behaviour 30 + 60 + 5 + webinar 30 = 125 (no visit in the last 30 days);
+            # last engagement 2026-04-28, 63 days before: negative inactivity -15, decay 2 x -10;
+            # no web visit in 45 days -15; no social -8.
+            Decimal("103"),
+            {
+                "fit_seniority_director": 15, "fit_department_finance": 5, "fit_region_europe": 8,
+                "fit_source_partner": 8, "beh_visit_pricing": 30, "beh_demo_request": 60,
+                "beh_email_open": 5, "beh_webinar_attendance": 30, "neg_inactive_60d": -15,
+                "decay_inactivity_30d": -20, "decay_no_web_visit_45d": -15, "decay_no_social_30d": -8,
+            },
+        ),
+    ],
+)
+def test_planted_lead_scores_as_computed_by_hand(
+    isolated_dbt: Path, demo_landing: Path, as_of: date, expected_total: Decimal, expected_rules: dict
+) -> None:
+    with scored(isolated_dbt, demo_landing, as_of) as db:
+        total, model_id, as_of_date = db.execute(
+            "select total_score, model_id, as_of_date from fct_lead_scores where lead_id = 'P0000001'"
+        ).fetchone()
+        rules = dict(
+            db.execute(
+                "select rule_id, final_points from fct_lead_score_points where lead_id = 'P0000001'"
+            ).fetchall()
+        )
+    assert model_id == "default"
+    assert as_of_date == as_of
+    assert rules == {rule: Decimal(points) for rule, points in expected_rules.items()}
+    assert total == expected_total
