@@ -4,9 +4,10 @@
 `demo_truth.json`, which says what really drives conversion in the data set and what is noise.
 
 Everything is generated inside DuckDB and streamed into `COPY ... TO`, so a million leads with
-fifty million events fit in a few minutes and a few GiB of memory. Randomness never comes from
-`random()`: every draw is `hash(seed, key, subkey, salt)`, so the same arguments give the same
-rows in the same order whatever the number of threads.
+fifty million events fit in a couple of minutes and under 3 GB of memory. Randomness never comes
+from `random()`: every draw is `hash(seed, key, subkey, salt)`, so the same arguments give the
+same files, row for row, whatever the number of threads (with the same DuckDB version, whose hash
+function is not promised to stay the same across releases).
 
 Each lead has hidden traits: *fit* (seniority, industry, company size, business model, business
 e-mail, not a student or competitor) and *intent* (random, heavy tailed). Intent alone sets how
@@ -15,8 +16,9 @@ they are; fit and intent alone set the chance of reaching sql, opportunity and w
 social engagement and e-mail opens come from traits that have nothing to do with conversion, and
 job seekers (careers pages) never convert.
 
-Events of a lead are built as one list per lead, sorted by time in the list, and unnested, so the
-events file is ordered by lead and time without a global sort.
+A lead's events are built as one list per lead, sorted by time inside the list and kept in a
+table of one row per lead; unnesting it gives an events file ordered by lead and time, with dense
+event ids, without a global sort of the events.
 """
 
 from __future__ import annotations
@@ -54,21 +56,6 @@ EV = {name: code for code, name in enumerate(EVENT_TYPES)}
 # Streams: each lead's events are concatenated from these, and the stream id picks attributes.
 S_EMAIL, S_BLOG, S_GENERAL, S_SOCIAL, S_CAREERS = 0, 1, 2, 3, 4
 S_PRODUCT, S_PRICING, S_CONTENT, S_WEBINAR, S_DEMO, S_CONTACT = 5, 6, 7, 8, 9, 10
-
-LEAD_COLUMNS = (
-    "lead_id", "email", "first_name", "last_name", "created_at", "account_id", "company_name",
-    "job_title", "seniority", "department", "country", "lead_source", "product_interest",
-    "budget", "purchase_timeline", "stated_need",
-)
-ACCOUNT_COLUMNS = (
-    "account_id", "name", "domain", "industry", "employee_count", "annual_revenue", "country",
-    "business_model",
-)
-EVENT_COLUMNS = (
-    "event_id", "lead_id", "event_type", "occurred_at", "page_url", "duration_seconds",
-    "campaign", "content", "device",
-)
-LIFECYCLE_COLUMNS = ("lead_id", "stage", "entered_at", "reason")
 
 PERSONAL_DOMAINS = ("gmail.com", "yahoo.com", "hotmail.com", "outlook.com")
 COMPETITORS = (("Rival Analytics", "rival-analytics"), ("Competitor CRM", "competitor-crm"))
@@ -273,7 +260,7 @@ WON_INTERCEPT, WON_FIT, WON_INTENT = -1.85, 0.4, 0.4
 
 # Mean e-mail and web events per lead at scale 1; used to scale streams to events_per_lead.
 EMAIL_EVENTS_AT_SCALE_1 = 26.4
-WEB_EVENTS_AT_SCALE_1 = 16.0
+WEB_EVENTS_AT_SCALE_1 = 15.4
 
 
 @dataclass(frozen=True)
@@ -331,10 +318,10 @@ def generate_demo_data(
         counts["leads"] = _copy(con, _leads_output_sql(), out_dir / f"leads.{file_format}", file_format)
         report("events")
         con.execute(_event_lists_sql(plan))
-        con.execute(_event_offsets_sql())
+        for statement in _event_offsets_sql():
+            con.execute(statement)
         counts["events"] = _copy(con, _events_output_sql(plan), out_dir / f"events.{file_format}", file_format)
         con.execute("drop table ev_lists")
-        con.execute("drop table ev_offsets")
         report("lifecycle")
         counts["lifecycle"] = _copy(con, _lifecycle_sql(), out_dir / f"lifecycle.{file_format}", file_format)
         truth = _truth(con, plan, counts, file_format, events_per_lead)
@@ -484,8 +471,10 @@ def _accounts_sql(plan: _Plan) -> str:
     with draws as (
         select
             i as account_num,
-            u(i, 0, 'acc_competitor') < 0.01 as is_competitor,
-            (h(i, 0, 'acc_competitor_ix') % {len(COMPETITORS)})::integer as competitor_ix,
+            -- about 1% competitors; accounts 7 and 11 always are, so small data sets have some
+            u(i, 0, 'acc_competitor') < 0.01 or i in (7, 11) as is_competitor,
+            case i when 7 then 0 when 11 then 1
+                else (h(i, 0, 'acc_competitor_ix') % {len(COMPETITORS)})::integer end as competitor_ix,
             u(i, 0, 'acc_industry') as r_industry,
             u(i, 0, 'acc_model') as r_model,
             u(i, 0, 'acc_country') as r_country,
@@ -503,8 +492,9 @@ def _accounts_sql(plan: _Plan) -> str:
             case when is_competitor then 'software' else {industry} end as industry,
             case when is_competitor then 'b2b' else {model} end as business_model,
             {_pick("r_country", COUNTRIES)} as country,
-            -- log-normal size, median 120 employees, clipped to 1..200000
-            least(200000, greatest(1, round(exp(ln(120) + 1.8 * z_size))))::integer as employee_count,
+            -- log-normal size, median 120 employees, clipped to 1..200000; competitors are not tiny
+            least(200000, greatest(case when is_competitor then 300 else 1 end,
+                round(exp(ln(120) + 1.8 * z_size))))::integer as employee_count,
             z_revenue,
             case when is_competitor then {competitor_name} else w1 || w2 || ' ' || w3 end as name,
             case when is_competitor then {competitor_stem} else lower(w1 || w2 || w3) end as stem
@@ -542,7 +532,11 @@ def _accounts_sql(plan: _Plan) -> str:
 
 
 def _accounts_output_sql() -> str:
-    return f"select {', '.join(ACCOUNT_COLUMNS)} from acc order by account_num"
+    return """
+    select account_id, name, domain, industry, employee_count, annual_revenue, country, business_model
+    from acc
+    order by account_num
+    """
 
 
 # ---------------------------------------------------------------------------------------------
@@ -733,7 +727,7 @@ def _leads_sql(plan: _Plan) -> str:
             cnt((case when job_seeker then 5.0 else 0.03 end) * {plan.web_scale} * exposure, lead_num, 0, 'n_careers')
                 as n_careers,
             cnt({1.2 * plan.web_scale} * exp(1.0 * intent_z), lead_num, 0, 'n_product') as n_product,
-            cnt({0.5 * plan.web_scale} * exp(1.3 * intent_z), lead_num, 0, 'n_pricing') as n_pricing,
+            cnt({0.35 * plan.web_scale} * exp(1.3 * intent_z), lead_num, 0, 'n_pricing') as n_pricing,
             cnt({0.25 * plan.web_scale} * exp(1.0 * intent_z), lead_num, 0, 'n_content') as n_content,
             cnt({0.12 * plan.web_scale} * exp(1.0 * intent_z), lead_num, 0, 'n_webinar') as n_webinar,
             (u(lead_num, 0, 'n_demo') < sigmoid(-4.0 + 1.5 * intent_z))::integer
@@ -998,6 +992,7 @@ def _page_sql() -> str:
     # blog popularity is skewed: a few posts get most views
     blog_pick = f"{_list(blog)}[1 + floor({item} * {item} * {len(blog)})::integer]"
     content = _element([path for _, path in CONTENT], item)
+    # streams without a page (e-mail, social, webinar) fall through to null
     return f"""{_lit(SITE)} || case x.s
         when {S_BLOG} then {blog_pick}
         when {S_GENERAL} then {general}
@@ -1043,14 +1038,24 @@ def _event_lists_sql(plan: _Plan) -> str:
     """
 
 
-def _event_offsets_sql() -> str:
-    """Where each lead's event ids start, so ids are dense and follow the file order."""
-    return """
-    create temp table ev_offsets as
-    select lead_num, coalesce(sum(n_events) over (
-        order by lead_num rows between unbounded preceding and 1 preceding), 0) as ev_off
-    from ev_lists
+def _event_offsets_sql() -> tuple[str, ...]:
+    """Where each lead's event ids start, so ids are dense and follow the file order.
+
+    An in-place update rather than a join in the final query: a join may hand rows over in a
+    different order depending on the number of threads.
     """
+    return (
+        "alter table ev_lists add column ev_off bigint",
+        """
+        update ev_lists set ev_off = o.ev_off
+        from (
+            select lead_num, coalesce(sum(n_events) over (
+                order by lead_num rows between unbounded preceding and 1 preceding), 0) as ev_off
+            from ev_lists
+        ) o
+        where o.lead_num = ev_lists.lead_num
+        """,
+    )
 
 
 def _events_output_sql(plan: _Plan) -> str:
@@ -1059,8 +1064,7 @@ def _events_output_sql(plan: _Plan) -> str:
     normal = "sqrt(-2.0 * ln(1.0 - bits(ha, 0, 20))) * cos(2.0 * pi() * bits(ha, 20, 20))"
     return f"""
     with rows_ as (
-        select l.lead_num, l.lead_id, o.ev_off, l.device_pref, unnest(l.evs) as x
-        from ev_lists l join ev_offsets o on o.lead_num = l.lead_num
+        select lead_num, lead_id, ev_off, device_pref, unnest(evs) as x from ev_lists
     ),
     keyed as (
         select
@@ -1075,7 +1079,7 @@ def _events_output_sql(plan: _Plan) -> str:
         lead_id,
         {_list(EVENT_TYPES)}[x.e + 1] as event_type,
         make_timestamp(x.t * 1000000) as occurred_at,
-        case when x.s not in ({S_EMAIL}, {S_SOCIAL}, {S_WEBINAR}) then {_page_sql()} end as page_url,
+        {_page_sql()} as page_url,
         case
             when x.e = {EV['page_view']} then least(1800, 2 + floor(exp(3.5 + {normal})))::integer
             when x.e = {EV['webinar_attendance']} then (300 + floor(bits(ha, 0, 20) * 3300))::integer

@@ -1,0 +1,39 @@
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key='as_of_date',
+        full_refresh=false,
+        on_schema_change='append_new_columns',
+    )
+}}
+
+{#- One row per lead, scoring model and scored day. Each run writes its as-of day; rerunning a
+    day replaces that day's rows (delete+insert on as_of_date), so it never duplicates. History is
+    never dropped by --full-refresh. -#}
+
+with
+
+scores as (
+    select * from {{ ref('fct_lead_scores') }}
+),
+
+final as (
+    select
+        as_of_date,
+        lead_id,
+        model_id,
+        fit_score,
+        behaviour_score,
+        negative_score,
+        decay_score,
+        total_score,
+        score_grade,
+        fit_grade,
+        is_mql,
+        qualification_status,
+        stage_reached
+    from scores
+)
+
+select * from final
