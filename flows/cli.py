@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import sys
 import time
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -12,6 +13,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from leadscore.environment import apply_offline_defaults
 from leadscore.settings import Settings
 
 app = typer.Typer(
@@ -19,6 +21,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    rich_markup_mode="markdown",
 )
 console = Console(stderr=True)
 
@@ -38,10 +41,12 @@ LandingDir = Annotated[
 
 def _settings(project_dir: Path | None, duckdb_path: Path | None, landing_dir: Path | None) -> Settings:
     try:
-        return Settings.resolve(project_dir=project_dir, duckdb_path=duckdb_path, landing_dir=landing_dir)
+        settings = Settings.resolve(project_dir=project_dir, duckdb_path=duckdb_path, landing_dir=landing_dir)
     except FileNotFoundError as error:
         console.print(f"[red]{error}[/red]")
         raise typer.Exit(2) from error
+    apply_offline_defaults(settings.project_dir)
+    return settings
 
 
 def _parse_day(value: str | None) -> date:
@@ -85,47 +90,138 @@ def demo_data(
     console.print(f"Wrote {settings.landing_dir} in {time.monotonic() - started:.1f} s")
 
 
+def _flow_settings(verbose: bool) -> None:
+    """Prefect's own log lines only with --verbose; the CLI prints progress and the summary."""
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO" if verbose else "WARNING")
+
+
+def _run_day(settings: Settings, day: date, verbose: bool, tables: tuple[str, ...] | None = None):
+    """One daily flow run; returns its summary or exits non-zero with the reason."""
+    from leadscore.daily_flow import daily_scoring
+    from leadscore.publish import PUBLISHED_TABLES
+
+    try:
+        return daily_scoring(
+            as_of=day,
+            project_dir=str(settings.project_dir),
+            duckdb_path=str(settings.duckdb_path),
+            landing_dir=str(settings.landing_dir),
+            publish_tables_to=str(settings.published_dir),
+            reports_dir=str(settings.reports_dir),
+            tables_to_publish=PUBLISHED_TABLES if tables is None else tables,
+            verbose=verbose,
+        )
+    except Exception as error:  # the flow's failure, already logged by Prefect with its cause
+        console.print(f"[red]Run for {day} failed:[/red] {error}")
+        raise typer.Exit(1) from error
+
+
 @app.command()
 def run(
     as_of: Annotated[Optional[str], typer.Option(help="Score as of this day, YYYY-MM-DD (default: today)")] = None,
     project_dir: ProjectDir = None,
     duckdb_path: DuckdbPath = None,
     landing_dir: LandingDir = None,
-    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show dbt's own log")] = False,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show dbt's and Prefect's own logs")] = False,
 ) -> None:
-    """Build and test every model for one day and print a summary of the scores."""
-    from leadscore.dbt_runner import DbtBuildError, build
+    """The daily run for one day: validate, dbt build and test, add the day to the score
+    history, publish the BI tables, write the day's reports and print a summary."""
     from leadscore.warehouse import score_summary
 
     settings = _settings(project_dir, duckdb_path, landing_dir)
+    _flow_settings(verbose)
     day = _parse_day(as_of)
-    started = time.monotonic()
-    done = 0
+    with console.status(f"Scoring leads as of {day} (dbt build and tests)..."):
+        summary = _run_day(settings, day, verbose)
 
-    with console.status(f"Scoring leads as of {day}...") as status:
-
-        def progress(unique_id: str, node_status: str) -> None:
-            nonlocal done
-            done += 1
-            status.update(f"Scoring leads as of {day}: {done} steps done, last {unique_id.split('.')[-1]}")
-
-        try:
-            result = build(settings, day, verbose=verbose, on_node_done=progress)
-        except DbtBuildError as error:
-            console.print(f"[red]{error}[/red]")
-            raise typer.Exit(1) from error
-
-    elapsed = time.monotonic() - started
     table = Table(title=f"Lead scores as of {day}")
     for column in ("model", "leads", "MQLs", "average score"):
         table.add_column(column, justify="right" if column != "model" else "left")
-    for summary in score_summary(settings):
-        table.add_row(summary.model_id, f"{summary.leads:,}", f"{summary.mqls:,}", f"{summary.average_score:.1f}")
+    for model in score_summary(settings):
+        table.add_row(model.model_id, f"{model.leads:,}", f"{model.mqls:,}", f"{model.average_score:.1f}")
     Console().print(table)
-    tests = result.count("test") + result.count("unit_test")
-    console.print(
-        f"{result.count('model')} models, {result.count('seed')} seeds, {tests} tests passed "
-        f"in {elapsed:.1f} s; warehouse {settings.duckdb_path}"
+    for line in summary.lines():
+        console.print(line)
+    console.print(f"warehouse {settings.duckdb_path}; reports {summary.report_dir}")
+
+
+@app.command()
+def backfill(
+    start: Annotated[str, typer.Option(help="First day to score, YYYY-MM-DD")],
+    end: Annotated[str, typer.Option(help="Last day to score, YYYY-MM-DD (inclusive)")],
+    force: Annotated[bool, typer.Option(help="Rescore days already in the score history")] = False,
+    project_dir: ProjectDir = None,
+    duckdb_path: DuckdbPath = None,
+    landing_dir: LandingDir = None,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show dbt's and Prefect's own logs")] = False,
+) -> None:
+    """Rescore every day from START to END in order. Days already in the history are skipped
+    unless --force, so an interrupted backfill resumes where it stopped. Only the history tables
+    are published: the current-day tables stay those of the last daily run."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    from leadscore.publish import HISTORY_TABLES
+    from leadscore.warehouse import scored_days
+
+    settings = _settings(project_dir, duckdb_path, landing_dir)
+    _flow_settings(verbose)
+    first, last = _parse_day(start), _parse_day(end)
+    if first > last:
+        raise typer.BadParameter(f"--start {first} is after --end {last}")
+    days = [first + timedelta(days=offset) for offset in range((last - first).days + 1)]
+    done = set() if force else scored_days(settings)
+    todo = [day for day in days if day.isoformat() not in done]
+    if len(todo) < len(days):
+        console.print(f"Skipping {len(days) - len(todo)} days already scored (use --force to rescore them)")
+    with Progress(
+        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+        console=console,
+    ) as progress:
+        bar = progress.add_task("Backfilling", total=len(todo))
+        for index, day in enumerate(todo):
+            progress.update(bar, description=f"Scoring {day}")
+            tables = HISTORY_TABLES if index == len(todo) - 1 else ()
+            _run_day(settings, day, verbose, tables=tables)
+            progress.advance(bar)
+    console.print(f"Backfilled {len(todo)} days from {first} to {last}")
+
+
+@app.command()
+def serve(
+    cron: Annotated[str, typer.Option(help="When to run, a cron expression")] = "0 6 * * *",
+    timezone: Annotated[str, typer.Option(help="Time zone of the cron expression")] = "UTC",
+    name: Annotated[str, typer.Option(help="Deployment name")] = "daily",
+    project_dir: ProjectDir = None,
+    duckdb_path: DuckdbPath = None,
+    landing_dir: LandingDir = None,
+) -> None:
+    """Serve the daily flow on a schedule against a running Prefect server (PREFECT_API_URL).
+    Keeps running; stop it with Ctrl-C or SIGTERM."""
+    settings = _settings(project_dir, duckdb_path, landing_dir)
+    if not os.environ.get("PREFECT_API_URL"):
+        console.print(
+            "[red]leadscore serve needs a Prefect server with a scheduler.[/red] Start one with\n"
+            "  prefect server start --host 127.0.0.1 --port 4200\n"
+            "and set PREFECT_API_URL=http://127.0.0.1:4200/api (the ephemeral server that "
+            "`leadscore run` uses cannot schedule)."
+        )
+        raise typer.Exit(2)
+    from prefect.schedules import Cron
+
+    from leadscore.daily_flow import daily_scoring
+
+    console.print(f"Serving deployment daily-lead-scoring/{name} on '{cron}' ({timezone}); Ctrl-C stops it")
+    daily_scoring.serve(
+        name=name,
+        schedule=Cron(cron, timezone=timezone),
+        parameters={
+            "project_dir": str(settings.project_dir),
+            "duckdb_path": str(settings.duckdb_path),
+            "landing_dir": str(settings.landing_dir),
+            "publish_tables_to": str(settings.published_dir),
+            "reports_dir": str(settings.reports_dir),
+        },
+        print_starting_message=False,
     )
 
 

@@ -258,6 +258,8 @@ SQL_INTERCEPT, SQL_FIT, SQL_INTENT = -3.9, 1.0, 1.4
 OPP_INTERCEPT, OPP_FIT, OPP_INTENT = -1.9, 0.5, 0.6
 WON_INTERCEPT, WON_FIT, WON_INTENT = -1.85, 0.4, 0.4
 
+GENERATOR_THREADS = 4
+
 # Mean e-mail and web events per lead at scale 1; used to scale streams to events_per_lead.
 EMAIL_EVENTS_AT_SCALE_1 = 26.4
 WEB_EVENTS_AT_SCALE_1 = 15.4
@@ -363,6 +365,10 @@ def _connect(tmp_dir: Path) -> duckdb.DuckDBPyConnection:
     tmp_dir.mkdir(parents=True, exist_ok=True)
     con = duckdb.connect(":memory:")
     con.execute("set memory_limit = '3GB'")
+    # A fixed thread count keeps the parquet row groups, and so the bytes, the same on any
+    # machine (one thread writes row groups of a different size); more threads than cores
+    # also keeps two cores busier, as some pipeline stages wait on others.
+    con.execute(f"set threads = {GENERATOR_THREADS}")
     con.execute(f"set temp_directory = {_lit(str(tmp_dir))}")
     # Output order is part of the determinism contract.
     con.execute("set preserve_insertion_order = true")

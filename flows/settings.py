@@ -31,6 +31,8 @@ class Settings:
     project_dir: Path
     duckdb_path: Path
     landing_dir: Path
+    published_dir: Path
+    reports_dir: Path
     target: str
 
     @classmethod
@@ -39,6 +41,8 @@ class Settings:
         project_dir: Path | None = None,
         duckdb_path: Path | None = None,
         landing_dir: Path | None = None,
+        published_dir: Path | None = None,
+        reports_dir: Path | None = None,
         target: str | None = None,
     ) -> "Settings":
         project = (project_dir or find_project_dir()).resolve()
@@ -52,6 +56,8 @@ class Settings:
             project_dir=project,
             duckdb_path=path_setting(duckdb_path, "LEADSCORE_DUCKDB_PATH", "warehouse/leadscore.duckdb"),
             landing_dir=path_setting(landing_dir, "LEADSCORE_LANDING_DIR", "data/landing"),
+            published_dir=path_setting(published_dir, "LEADSCORE_PUBLISHED_DIR", "published"),
+            reports_dir=path_setting(reports_dir, "LEADSCORE_REPORTS_DIR", "reports"),
             target=target or os.environ.get("LEADSCORE_TARGET", "duckdb"),
         )
 

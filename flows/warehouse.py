@@ -59,3 +59,62 @@ def lead_explanation(settings: Settings, lead_id: str) -> tuple[list[tuple], lis
             [lead_id],
         ).fetchall()
     return scores, points
+
+
+@dataclass(frozen=True)
+class DaySummary:
+    as_of: str
+    leads_scored: int
+    mqls: int
+    new_mqls: int
+    grade_changes: int
+    previous_day: str | None
+
+
+def day_summary(settings: Settings, as_of: str) -> DaySummary:
+    """Leads scored and MQLs on the day, and what changed since the previous scored day."""
+    with connect(settings) as connection:
+        leads, mqls = connection.execute(
+            "select count(distinct lead_id), count(distinct lead_id) filter (where is_mql) "
+            "from fct_lead_score_history where as_of_date = ?",
+            [as_of],
+        ).fetchone()
+        previous = connection.execute(
+            "select max(as_of_date) from fct_lead_score_history where as_of_date < ?", [as_of]
+        ).fetchone()[0]
+        new_mqls, grade_changes = connection.execute(
+            """
+            select
+                count(*) filter (where today.is_mql and not coalesce(before.is_mql, false)),
+                count(*) filter (where before.lead_id is not null and today.score_grade <> before.score_grade)
+            from fct_lead_score_history as today
+            left join fct_lead_score_history as before
+                on before.as_of_date = ?
+                and today.lead_id = before.lead_id
+                and today.model_id = before.model_id
+            where today.as_of_date = ?
+            """,
+            [previous, as_of],
+        ).fetchone()
+    return DaySummary(
+        as_of=as_of,
+        leads_scored=leads,
+        mqls=mqls,
+        new_mqls=new_mqls,
+        grade_changes=grade_changes,
+        previous_day=str(previous) if previous else None,
+    )
+
+
+def scored_days(settings: Settings) -> set[str]:
+    """Days already in the score history (empty when there is no warehouse yet)."""
+    if not settings.duckdb_path.exists():
+        return set()
+    with connect(settings) as connection:
+        exists = connection.execute(
+            "select count(*) from information_schema.tables where table_name = 'fct_lead_score_history'"
+        ).fetchone()[0]
+        if not exists:
+            return set()
+        rows = connection.execute("select distinct as_of_date from fct_lead_score_history").fetchall()
+    return {str(row[0]) for row in rows}

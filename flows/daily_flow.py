@@ -1,0 +1,174 @@
+"""The daily scoring flow: validate, build and test, publish, report, summarise.
+
+Run it with `leadscore run` (ephemeral Prefect server, no scheduler) or serve it on a schedule
+with `leadscore serve` against a real Prefect server.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import asdict, dataclass
+from datetime import date
+from pathlib import Path
+
+from prefect import flow, get_run_logger, task
+from prefect.artifacts import create_markdown_artifact, create_table_artifact
+from prefect.tasks import exponential_backoff
+
+from leadscore.dbt_runner import DbtBuildError, build
+from leadscore.publish import PUBLISHED_TABLES, publish_tables
+from leadscore.settings import Settings
+from leadscore.warehouse import day_summary
+
+TRANSIENT_ERRORS = ("Could not set lock on file", "Conflicting lock is held")
+
+
+class InputError(RuntimeError):
+    """Input the run cannot start from; the message says what to fix."""
+
+
+@dataclass(frozen=True)
+class RunSummary:
+    as_of: str
+    leads_scored: int
+    mqls: int
+    new_mqls: int
+    grade_changes: int
+    previous_day: str | None
+    models_built: int
+    tests_passed: int
+    published: list[str]
+    report_dir: str | None
+    duration_seconds: float
+
+    def lines(self) -> list[str]:
+        since = f" since {self.previous_day}" if self.previous_day else " (first scored day)"
+        return [
+            f"as of {self.as_of}: {self.leads_scored:,} leads scored, {self.mqls:,} MQLs",
+            f"{self.new_mqls:,} new MQLs and {self.grade_changes:,} grade changes{since}",
+            f"{self.models_built} models built, {self.tests_passed} tests passed",
+            f"published {len(self.published)} tables; {self.duration_seconds:.1f} s",
+        ]
+
+
+def is_transient(task, task_run, state) -> bool:  # Prefect's retry_condition_fn signature
+    """Retry only what waiting can fix: a DuckDB file locked by another process."""
+    try:
+        state.result()
+    except Exception as error:  # noqa: BLE001 - inspecting the task's own failure
+        return any(marker in str(error) for marker in TRANSIENT_ERRORS)
+    return False
+
+
+@task(name="validate inputs")
+def validate_inputs(settings: Settings, as_of: date) -> None:
+    if as_of > date.today():
+        raise InputError(f"as-of date {as_of} is in the future")
+    if settings.target == "duckdb" and not any(settings.landing_dir.glob("leads*")):
+        raise InputError(
+            f"No leads file in the landing folder {settings.landing_dir}: put leads.csv or "
+            "leads.parquet there, set LEADSCORE_LANDING_DIR, or run `leadscore demo-data`."
+        )
+
+
+@task(
+    name="dbt build",
+    retries=3,
+    retry_delay_seconds=exponential_backoff(backoff_factor=5),
+    retry_condition_fn=is_transient,
+)
+def build_and_test(settings: Settings, as_of: date, verbose: bool) -> tuple[int, int]:
+    result = build(settings, as_of, verbose=verbose)
+    tests = result.count("test", "pass") + result.count("unit_test", "pass")
+    return result.count("model", "success"), tests
+
+
+@task(name="publish")
+def publish(settings: Settings, tables: tuple[str, ...]) -> list[str]:
+    return [str(path) for path in publish_tables(settings, tables)]
+
+
+@task(name="write reports")
+def write_reports(settings: Settings, summary: RunSummary) -> Path:
+    folder = settings.reports_dir / summary.as_of
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "run_summary.json").write_text(json.dumps(asdict(summary), indent=2) + "\n")
+    (folder / "run_summary.md").write_text(_markdown(summary))
+    return folder
+
+
+def _markdown(summary: RunSummary) -> str:
+    lines = [f"# Lead scoring run, as of {summary.as_of}", ""]
+    lines += [f"- {line}" for line in summary.lines()]
+    return "\n".join(lines) + "\n"
+
+
+@flow(name="daily-lead-scoring", log_prints=True)
+def daily_scoring(
+    as_of: date | None = None,
+    project_dir: str | None = None,
+    duckdb_path: str | None = None,
+    landing_dir: str | None = None,
+    publish_tables_to: str | None = None,
+    reports_dir: str | None = None,
+    tables_to_publish: tuple[str, ...] = PUBLISHED_TABLES,
+    verbose: bool = False,
+) -> RunSummary:
+    """Score every lead for one day (default today), test, publish and report.
+
+    Nothing is published unless the build and every test pass, so BI tools keep yesterday's
+    tables after a failed run."""
+    started = time.monotonic()
+    day = as_of or date.today()
+    settings = Settings.resolve(
+        project_dir=Path(project_dir) if project_dir else None,
+        duckdb_path=Path(duckdb_path) if duckdb_path else None,
+        landing_dir=Path(landing_dir) if landing_dir else None,
+        published_dir=Path(publish_tables_to) if publish_tables_to else None,
+        reports_dir=Path(reports_dir) if reports_dir else None,
+    )
+    logger = get_run_logger()
+    validate_inputs(settings, day)
+    models_built, tests_passed = build_and_test(settings, day, verbose)
+    published = publish(settings, tables_to_publish) if tables_to_publish else []
+    figures = day_summary(settings, day.isoformat())
+    summary = RunSummary(
+        as_of=day.isoformat(),
+        leads_scored=figures.leads_scored,
+        mqls=figures.mqls,
+        new_mqls=figures.new_mqls,
+        grade_changes=figures.grade_changes,
+        previous_day=figures.previous_day,
+        models_built=models_built,
+        tests_passed=tests_passed,
+        published=published,
+        report_dir=None,
+        duration_seconds=round(time.monotonic() - started, 1),
+    )
+    report_dir = write_reports(settings, summary)
+    summary = RunSummary(**{**asdict(summary), "report_dir": str(report_dir)})
+    _artifacts(summary)
+    for line in summary.lines():
+        logger.info(line)
+    return summary
+
+
+def _artifacts(summary: RunSummary) -> None:
+    key = f"lead-scoring-{summary.as_of}"
+    create_markdown_artifact(key=key, markdown=_markdown(summary), description="Daily lead scoring summary")
+    create_table_artifact(
+        key=f"{key}-figures",
+        table=[
+            {"figure": "leads scored", "value": summary.leads_scored},
+            {"figure": "MQLs", "value": summary.mqls},
+            {"figure": "new MQLs", "value": summary.new_mqls},
+            {"figure": "grade changes", "value": summary.grade_changes},
+            {"figure": "tests passed", "value": summary.tests_passed},
+            {"figure": "duration (s)", "value": summary.duration_seconds},
+        ],
+        description="Key figures of the daily lead scoring run",
+    )
+
+
+__all__ = ["DbtBuildError", "InputError", "RunSummary", "daily_scoring"]
