@@ -309,7 +309,7 @@ def generate_demo_data(
     report = progress or (lambda _step: None)
     con = _connect(tmp_dir)
     try:
-        _create_macros(con, plan.seed)
+        _create_macros(con, plan)
         counts: dict[str, int] = {}
         report("accounts")
         con.execute(_accounts_sql(plan))
@@ -418,7 +418,8 @@ def _element(values: Sequence[str | None], uniform: str) -> str:
     return f"{_list(values)}[1 + floor({uniform} * {len(values)})::integer]"
 
 
-def _create_macros(con: duckdb.DuckDBPyConnection, seed: int) -> None:
+def _create_macros(con: duckdb.DuckDBPyConnection, plan: _Plan) -> None:
+    seed = plan.seed
     macros = [
         # DuckDB combines the hashes of several arguments by xor-ing the last one in, so two salts
         # would give bit-wise related draws; hashing the result again mixes them apart.
@@ -452,6 +453,9 @@ def _create_macros(con: duckdb.DuckDBPyConnection, seed: int) -> None:
         # an event time in [lo, hi] (epoch seconds) with the weekly and daily rhythm
         "create temp macro evt_time(lo, hi, x1, x2) as greatest(lo, least(hi, "
         f"shifted_day(lo // {DAY}, hi // {DAY}, x1) * {DAY} + tod(x2)))",
+        # event times are kept as seconds since the window start, to keep the per-lead lists small
+        f"create temp macro window_seconds(t) as (t - {plan.start_s})::integer",
+        f"create temp macro window_timestamp(t) as make_timestamp((t::bigint + {plan.start_s}) * 1000000)",
     ]
     for macro in macros:
         con.execute(macro)
@@ -874,8 +878,8 @@ def _leads_output_sql() -> str:
 def _event_struct(t: str, e: str, s: str | int, unit: str, v: str, keep: str) -> str:
     """One event inside a lead's list; every stream must produce the same struct type."""
     return (
-        f"{{'t': ({t})::bigint, 'e': ({e})::tinyint, 's': ({s})::tinyint, "
-        f"'u': ({unit})::integer, 'v': ({v})::integer, 'keep': ({keep})::boolean}}"
+        f"{{'t': window_seconds({t}), 'e': ({e})::tinyint, 's': ({s})::tinyint, "
+        f"'u': ({unit})::integer, 'v': ({v})::smallint, 'keep': ({keep})::boolean}}"
     )
 
 
@@ -1035,10 +1039,7 @@ def _event_lists_sql(plan: _Plan) -> str:
             lead_num,
             lead_id,
             device_pref,
-            list_transform(
-                list_sort(list_filter(list_concat({', '.join(streams)}), lambda y: y.keep)),
-                lambda y, n: {{'t': y.t, 'e': y.e, 's': y.s, 'u': y.u, 'v': y.v, 'n': n::integer}}
-            ) as evs
+            list_sort(list_filter(list_concat({', '.join(streams)}), lambda y: y.keep)) as evs
         from leads_g
     )
     """
@@ -1070,7 +1071,8 @@ def _events_output_sql(plan: _Plan) -> str:
     normal = "sqrt(-2.0 * ln(1.0 - bits(ha, 0, 20))) * cos(2.0 * pi() * bits(ha, 20, 20))"
     return f"""
     with rows_ as (
-        select lead_num, lead_id, ev_off, device_pref, unnest(evs) as x from ev_lists
+        select lead_num, lead_id, ev_off, device_pref, unnest(evs) as x, generate_subscripts(evs, 1) as n
+        from ev_lists
     ),
     keyed as (
         select
@@ -1080,11 +1082,11 @@ def _events_output_sql(plan: _Plan) -> str:
         from rows_
     )
     select
-        'E' || case when ev_off + x.n < 1000000000 then lpad((ev_off + x.n)::varchar, 9, '0')
-            else (ev_off + x.n)::varchar end as event_id,
+        'E' || case when ev_off + n < 1000000000 then lpad((ev_off + n)::varchar, 9, '0')
+            else (ev_off + n)::varchar end as event_id,
         lead_id,
         {_list(EVENT_TYPES)}[x.e + 1] as event_type,
-        make_timestamp(x.t * 1000000) as occurred_at,
+        window_timestamp(x.t) as occurred_at,
         {_page_sql()} as page_url,
         case
             when x.e = {EV['page_view']} then least(1800, 2 + floor(exp(3.5 + {normal})))::integer

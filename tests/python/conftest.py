@@ -52,3 +52,23 @@ def write_csv(path: Path, header: str, rows: list[str]) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("\n".join([header, *rows]) + "\n")
     return path
+
+
+def plant_rows(landing: Path, table: str, rows: list[dict[str, str]]) -> None:
+    """Append hand-made rows to a CSV landing file, in the file's own column order."""
+    path = landing / f"{table}.csv"
+    header = path.read_text().split("\n", 1)[0].split(",")
+    with path.open("a") as handle:
+        for row in rows:
+            unknown = set(row) - set(header)
+            assert not unknown, f"{table}.csv has no columns {unknown}"
+            handle.write(",".join(row.get(column, "") for column in header) + "\n")
+
+
+@pytest.fixture(scope="session")
+def prefect_harness() -> Iterator[None]:
+    """One temporary Prefect server for the whole session (each start migrates a database)."""
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=120):
+        yield

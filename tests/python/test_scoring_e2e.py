@@ -9,23 +9,29 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from conftest import make_settings
+from conftest import make_settings, plant_rows
 from leadscore.dbt_runner import build
 from leadscore.demo_data import generate_demo_data
 
 END_DATE = date(2026, 6, 30)
 
 # A lead planted into the demo data whose score is computed by hand below.
-PLANTED_LEAD = "P0000001,p1@planted-co.example,Pat,Planted,2026-01-01 09:00:00,,Planted Co,Finance Director,director,finance,France,partner,,,,"
+PLANTED_LEAD = {
+    "lead_id": "P0000001", "email": "p1@planted-co.example", "first_name": "Pat",
+    "last_name": "Planted", "created_at": "2026-01-01 09:00:00", "company_name": "Planted Co",
+    "job_title": "Finance Director", "seniority": "director", "department": "finance",
+    "country": "France", "lead_source": "partner",
+}
+SITE = "https://www.acme-analytics.example"
 PLANTED_EVENTS = [
-    "PE01,P0000001,page_view,2026-03-02 10:00:00,https://www.acme-analytics.example/pricing,300,,,desktop",
-    "PE02,P0000001,page_view,2026-03-03 10:00:00,https://www.acme-analytics.example/pricing,120,,,desktop",
-    "PE03,P0000001,demo_request,2026-03-10 10:00:00,https://www.acme-analytics.example/demo,,,,desktop",
-    "PE04,P0000001,email_sent,2026-03-15 08:00:00,,,newsletter,,",
-    "PE05,P0000001,email_sent,2026-03-15 08:00:00,,,promo,,",
-    "PE06,P0000001,email_sent,2026-03-15 08:00:00,,,launch,,",
-    "PE07,P0000001,email_open,2026-03-16 08:00:00,,,newsletter,,",
-    "PE08,P0000001,webinar_attendance,2026-04-28 16:00:00,,,,Spring webinar,desktop",
+    {"event_id": "PE01", "event_type": "page_view", "occurred_at": "2026-03-02 10:00:00", "page_url": f"{SITE}/pricing", "duration_seconds": "300"},
+    {"event_id": "PE02", "event_type": "page_view", "occurred_at": "2026-03-03 10:00:00", "page_url": f"{SITE}/pricing", "duration_seconds": "120"},
+    {"event_id": "PE03", "event_type": "demo_request", "occurred_at": "2026-03-10 10:00:00", "page_url": f"{SITE}/demo"},
+    {"event_id": "PE04", "event_type": "email_sent", "occurred_at": "2026-03-15 08:00:00", "campaign": "newsletter"},
+    {"event_id": "PE05", "event_type": "email_sent", "occurred_at": "2026-03-15 08:00:00", "campaign": "promo"},
+    {"event_id": "PE06", "event_type": "email_sent", "occurred_at": "2026-03-15 08:00:00", "campaign": "launch"},
+    {"event_id": "PE07", "event_type": "email_open", "occurred_at": "2026-03-16 08:00:00", "campaign": "newsletter"},
+    {"event_id": "PE08", "event_type": "webinar_attendance", "occurred_at": "2026-04-28 16:00:00", "content": "Spring webinar"},
 ]
 
 
@@ -33,10 +39,8 @@ PLANTED_EVENTS = [
 def demo_landing(tmp_path_factory: pytest.TempPathFactory) -> Path:
     landing = tmp_path_factory.mktemp("landing")
     generate_demo_data(landing, leads=1500, seed=7, end_date=END_DATE, file_format="csv", events_per_lead=30)
-    with (landing / "leads.csv").open("a") as leads:
-        leads.write(PLANTED_LEAD + "\n")
-    with (landing / "events.csv").open("a") as events:
-        events.write("\n".join(PLANTED_EVENTS) + "\n")
+    plant_rows(landing, "leads", [PLANTED_LEAD])
+    plant_rows(landing, "events", [{**event, "lead_id": "P0000001"} for event in PLANTED_EVENTS])
     return landing
 
 
