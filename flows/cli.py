@@ -198,7 +198,9 @@ def serve(
     """Serve the daily flow on a schedule against a running Prefect server (PREFECT_API_URL).
     Keeps running; stop it with Ctrl-C or SIGTERM."""
     settings = _settings(project_dir, duckdb_path, landing_dir)
-    if not os.environ.get("PREFECT_API_URL"):
+    from prefect.settings import PREFECT_API_URL
+
+    if not PREFECT_API_URL.value():
         console.print(
             "[red]leadscore serve needs a Prefect server with a scheduler.[/red] Start one with\n"
             "  prefect server start --host 127.0.0.1 --port 4200\n"
@@ -222,6 +224,8 @@ def serve(
             "reports_dir": str(settings.reports_dir),
         },
         print_starting_message=False,
+        # one run at a time: a manual run and a scheduled one must not share the DuckDB file
+        limit=1,
     )
 
 

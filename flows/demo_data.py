@@ -236,7 +236,9 @@ PAID_CAMPAIGNS = (
     "brand_search", "competitor_search", "generic_analytics_search", "linkedin_abm",
     "retargeting_display", "g2_listing", "capterra_listing", "podcast_sponsorship",
 )
-SYNDICATION_CAMPAIGNS = ("content_syndication_techtarget", "content_syndication_integrate", "content_syndication_netline")
+SYNDICATION_CAMPAIGNS = (
+    "content_syndication_techtarget", "content_syndication_integrate", "content_syndication_netline",
+)
 SOCIAL_CAMPAIGNS = ("linkedin_organic", "x_organic", "youtube_channel", "linkedin_employee_advocacy")
 THURSDAY_CAMPAIGNS = ("product_update", "webinar_invite", "customer_story", "nurture_roi_guide")
 
@@ -258,7 +260,8 @@ SQL_INTERCEPT, SQL_FIT, SQL_INTENT = -3.9, 1.0, 1.4
 OPP_INTERCEPT, OPP_FIT, OPP_INTENT = -1.9, 0.5, 0.6
 WON_INTERCEPT, WON_FIT, WON_INTENT = -1.85, 0.4, 0.4
 
-GENERATOR_THREADS = 4
+GENERATOR_THREADS = 2
+SCRATCH_ROW_GROUP = 8192
 
 # Mean e-mail and web events per lead at scale 1; used to scale streams to events_per_lead.
 EMAIL_EVENTS_AT_SCALE_1 = 26.4
@@ -318,12 +321,14 @@ def generate_demo_data(
         con.execute(_titles_sql())
         con.execute(_leads_sql(plan))
         counts["leads"] = _copy(con, _leads_output_sql(), out_dir / f"leads.{file_format}", file_format)
+        for statement in _lead_state_sql():
+            con.execute(statement)
         report("events")
         con.execute(_event_lists_sql(plan))
         for statement in _event_offsets_sql():
             con.execute(statement)
         counts["events"] = _copy(con, _events_output_sql(plan), out_dir / f"events.{file_format}", file_format)
-        con.execute("drop table ev_lists")
+        con.execute("drop table scratch.ev_lists")
         report("lifecycle")
         counts["lifecycle"] = _copy(con, _lifecycle_sql(), out_dir / f"lifecycle.{file_format}", file_format)
         truth = _truth(con, plan, counts, file_format, events_per_lead)
@@ -362,16 +367,22 @@ def _epoch(day: date, at: time) -> int:
 
 
 def _connect(tmp_dir: Path) -> duckdb.DuckDBPyConnection:
-    tmp_dir.mkdir(parents=True, exist_ok=True)
+    # a scratch database left by an interrupted run would still hold its tables
+    shutil.rmtree(tmp_dir, ignore_errors=True)
+    tmp_dir.mkdir(parents=True)
     con = duckdb.connect(":memory:")
     con.execute("set memory_limit = '3GB'")
     # A fixed thread count keeps the parquet row groups, and so the bytes, the same on any
-    # machine (one thread writes row groups of a different size); more threads than cores
-    # also keeps two cores busier, as some pipeline stages wait on others.
+    # machine: a single thread writes row groups of a different size.
     con.execute(f"set threads = {GENERATOR_THREADS}")
     con.execute(f"set temp_directory = {_lit(str(tmp_dir))}")
     # Output order is part of the determinism contract.
     con.execute("set preserve_insertion_order = true")
+    # The per-lead event lists live in a scratch database with small row groups: a row group is
+    # the unit of ordered output, and one of 122,880 leads unnests to ~6M events that the ordered
+    # COPY would hold in memory at once.
+    scratch = tmp_dir / "scratch.duckdb"
+    con.execute(f"attach {_lit(str(scratch))} as scratch (row_group_size {SCRATCH_ROW_GROUP})")
     return con
 
 
@@ -533,8 +544,9 @@ def _accounts_sql(plan: _Plan) -> str:
         country,
         business_model,
         is_competitor,
-        -- bigger companies have more leads in the database
-        coalesce(sum(sqrt(employee_count)) over (
+        -- bigger companies have more leads in the database; integer weights keep the sums exact
+        round(sqrt(employee_count) * 1000)::bigint as pick_weight,
+        coalesce(sum(round(sqrt(employee_count) * 1000)::bigint) over (
             order by account_num rows between unbounded preceding and 1 preceding), 0) as pick_from
     from numbered
     order by account_num
@@ -606,7 +618,7 @@ def _leads_sql(plan: _Plan) -> str:
         select
             i as lead_num,
             u(i, 0, 'has_account') >= 0.10 as has_account,
-            u(i, 0, 'account_pick') * (select sum(sqrt(employee_count)) from acc) as account_pick,
+            floor(u(i, 0, 'account_pick') * (select sum(pick_weight) from acc))::bigint as account_pick,
             u(i, 0, 'seniority') as r_seniority,
             u(i, 0, 'department') as r_department,
             (h(i, 0, 'title') % 3)::integer as title_idx,
@@ -860,8 +872,28 @@ def _leads_sql(plan: _Plan) -> str:
     """
 
 
+# What the events, lifecycle and truth steps need of a lead; the rest of leads_g is dropped
+# after the leads file is written, to leave memory to the per-lead event lists.
+LEAD_STATE_COLUMNS = (
+    "lead_num", "lead_id", "created_s", "a0", "burst_start", "burst_end", "device_pref",
+    "w0", "n_email_units", "unsub_week", "thu_seg", "p_open", "p_attend", "n_blog", "n_general",
+    "n_social", "n_careers", "n_product", "n_pricing", "n_content", "n_webinar", "n_demo",
+    "n_contact", "job_seeker", "bad_fit", "reach_sql", "reach_opp", "won", "lost", "skip_sql",
+    "rejected", "sql_s", "opp_s", "close_s", "rejected_s", "rejected_reason", "lost_reason",
+)
+
+
+def _lead_state_sql() -> tuple[str, ...]:
+    return (
+        f"create temp table lead_state as select {', '.join(LEAD_STATE_COLUMNS)} from leads_g order by lead_num",
+        "drop table leads_g",
+        "drop table acc",
+        "drop table titles",
+    )
+
+
 def _leads_output_sql() -> str:
-    return f"""
+    return """
     select
         lead_id, email, first_name, last_name, make_timestamp(created_s * 1000000) as created_at,
         account_id, company_name, job_title, seniority, department, country, lead_source,
@@ -875,11 +907,11 @@ def _leads_output_sql() -> str:
 # Events
 
 
-def _event_struct(t: str, e: str, s: str | int, unit: str, v: str, keep: str) -> str:
+def _event_struct(t: str, e: str | int, s: str | int, unit: str, v: str) -> str:
     """One event inside a lead's list; every stream must produce the same struct type."""
     return (
         f"{{'t': window_seconds({t}), 'e': ({e})::tinyint, 's': ({s})::tinyint, "
-        f"'u': ({unit})::integer, 'v': ({v})::smallint, 'keep': ({keep})::boolean}}"
+        f"'u': ({unit})::integer, 'v': ({v})::smallint}}"
     )
 
 
@@ -891,75 +923,95 @@ def _hashes(stream: int, names: Sequence[str]) -> str:
 
 def _single_stream(stream: int, count: str, lo: str, hi: str, event: int) -> str:
     """Streams of single page views or social actions spread over [lo, hi]."""
-    struct = _event_struct(f"evt_time({lo}, {hi}, x.h1, x.h2)", str(event), stream, "x.k", "0", "true")
+    struct = _event_struct(f"evt_time({lo}, {hi}, x.h1, x.h2)", event, stream, "x.k", "0")
     return f"list_transform(list_transform(range({count}), {_hashes(stream, ['h1', 'h2'])}), lambda x: {struct})"
 
 
 def _paired_stream(stream: int, count: str, first: int, second: int) -> str:
     """Units of two events inside the lead's burst: a page or form first, the action a little later."""
-    anchor = "evt_time(burst_start, burst_end, x.h1, x.h2)"
-    before = f"greatest(a0, {anchor} - 10 - floor(bits(x.h3, 0, 16) * 600)::bigint)"
-    pair = (
-        f"[{_event_struct(before, str(first), stream, 'x.k', '0', 'true')}, "
-        f"{_event_struct(anchor, str(second), stream, 'x.k', '0', 'true')}]"
+    anchors = (
+        "lambda x: {'k': x.k, 'at': evt_time(burst_start, burst_end, x.h1, x.h2), "
+        "'lead_in': 10 + floor(bits(x.h3, 0, 16) * 600)::bigint}"
     )
-    hashes = _hashes(stream, ["h1", "h2", "h3"])
-    return f"flatten(list_transform(list_transform(range({count}), {hashes}), lambda x: {pair}))"
+    pair = (
+        f"[{_event_struct('greatest(a0, x.at - x.lead_in)', first, stream, 'x.k', '0')}, "
+        f"{_event_struct('x.at', second, stream, 'x.k', '0')}]"
+    )
+    units = f"list_transform(list_transform(range({count}), {_hashes(stream, ['h1', 'h2', 'h3'])}), {anchors})"
+    return f"flatten(list_transform({units}, lambda x: {pair}))"
 
 
 def _webinar_stream(plan: _Plan) -> str:
     """Registration then attendance of a scheduled webinar (every other Wednesday, 16:00)."""
     first = _epoch(plan.first_wednesday, time(16, 0))
-    pick = f"(burst_start + floor(bits(x.h1, 0, 32) * (burst_end - burst_start + 1))::bigint)"
+    pick = "(burst_start + floor(bits(x.h1, 0, 32) * (burst_end - burst_start + 1))::bigint)"
     # the last webinar starting (with its 5 minute jitter) no later than the picked moment
     j = f"floor(({pick} - {first} - 300) / {2 * WEEK})::bigint"
-    attend = f"({first} + {j} * {2 * WEEK} + floor(bits(x.h1, 32, 8) * 300)::bigint)"
-    register = f"greatest(a0, {attend} - 3600 - floor(bits(x.h2, 0, 32) * {9 * DAY})::bigint)"
-    held = f"({j} >= 0 and {attend} >= a0)"
-    pair = (
-        f"[{_event_struct(register, str(EV['webinar_registration']), S_WEBINAR, 'x.k', j, held)}, "
-        f"{_event_struct(attend, str(EV['webinar_attendance']), S_WEBINAR, 'x.k', j, f'{held} and bits(x.h2, 32, 16) < p_attend')}]"
+    sessions = (
+        f"lambda x: {{'k': x.k, 'j': {j}, "
+        f"'attend': {first} + {j} * {2 * WEEK} + floor(bits(x.h1, 32, 8) * 300)::bigint, "
+        f"'lead_in': 3600 + floor(bits(x.h2, 0, 32) * {9 * DAY})::bigint, 'attended': bits(x.h2, 32, 16) < p_attend}}"
     )
-    hashes = _hashes(S_WEBINAR, ["h1", "h2"])
-    return f"flatten(list_transform(list_transform(range(n_webinar), {hashes}), lambda x: {pair}))"
+    register = _event_struct("greatest(a0, x.attend - x.lead_in)", EV["webinar_registration"], S_WEBINAR, "x.k", "x.j")
+    attend = _event_struct("x.attend", EV["webinar_attendance"], S_WEBINAR, "x.k", "x.j")
+    units = f"list_transform(list_transform(range(n_webinar), {_hashes(S_WEBINAR, ['h1', 'h2'])}), {sessions})"
+    held = f"list_filter({units}, lambda x: x.j >= 0 and x.attend >= a0)"
+    both = f"case when x.attended then [{register}, {attend}] else [{register}] end"
+    return f"flatten(list_transform({held}, lambda x: {both}))"
 
 
-def _email_stream(plan: _Plan) -> str:
-    """Campaign sends with their opens, clicks, bounces and the rare unsubscribe.
+def _email_campaigns(plan: _Plan) -> str:
+    """The campaigns a lead was sent, one struct each with everything its events need.
 
     Unit k of a lead is campaign v = 2 * week + c: c = 0 is the Tuesday newsletter at 10:00,
-    c = 1 the Thursday campaign at 14:00. Opens and clicks follow the send; nothing passes end_date.
+    c = 1 the Thursday campaign at 14:00. Built in stages (hashes, then the send) so that no
+    expression runs more than once per campaign: e-mail is most of the generator's work.
     """
     first = _epoch(plan.first_tuesday, time(0))
-    end_s = plan.end_s
     units = (
-        "lambda k: {'w': w0 + k // 2, 'c': k % 2, 'v': 2 * (w0 + k // 2) + k % 2, "
+        "lambda k: {'w': w0 + k // 2, 'c': k % 2, "
         "'ha': h(lead_num, 2 * (w0 + k // 2) + k % 2, 'em_a'), "
         "'hb': h(lead_num, 2 * (w0 + k // 2) + k % 2, 'em_b')}"
     )
-    send = f"({first} + x.w * {WEEK} + x.c * {2 * DAY} + 36000 + x.c * 14400 + floor(bits(x.hb, 0, 16) * 1800)::bigint)"
-    unsub_week = "(x.w = unsub_week and x.c = 0)"
-    in_segment = (
-        f"((case when x.c = 0 then bits(x.ha, 0, 16) < 0.92 else thu_seg and bits(x.ha, 0, 16) < 0.8 end)"
-        f" or {unsub_week})"
+    send = f"({first} + x.w * {WEEK} + x.c * {2 * DAY + 4 * 3600} + 36000 + floor(bits(x.hb, 0, 16) * 1800)::bigint)"
+    last_week = "(x.w = unsub_week and x.c = 0)"
+    sends = (
+        "lambda x: {"
+        f"'v': 2 * x.w + x.c, 'send': {send}, "
+        "'in_segment': (case when x.c = 0 then bits(x.ha, 0, 16) < 0.92 "
+        f"else thu_seg and bits(x.ha, 0, 16) < 0.8 end) or {last_week}, "
+        f"'subscribed': x.w < unsub_week or {last_week}, 'last': {last_week}, "
+        "'bounced': bits(x.ha, 16, 16) < 0.02, "
+        "'open_ok': bits(x.ha, 32, 16) < p_open, "
+        "'click_ok': bits(x.ha, 48, 16) < 0.15, "
+        f"'open_t': {send} + 60 + floor(-ln(1.0 - bits(x.hb, 16, 24)) * 21600)::bigint, "
+        "'click_after': 5 + floor(bits(x.hb, 40, 12) * 300)::bigint, "
+        "'unsub_after': 20 + floor(bits(x.hb, 52, 12) * 600)::bigint, "
+        "'bounce_after': 2 + (x.hb >> 60)::bigint}"
     )
-    sent = f"({in_segment} and {send} >= created_s and {send} <= {end_s} and (x.w < unsub_week or {unsub_week}))"
-    bounced = "(bits(x.ha, 16, 16) < 0.02)"
-    open_t = f"({send} + 60 + floor(-ln(1.0 - bits(x.hb, 16, 24)) * 21600)::bigint)"
-    opened = f"({sent} and not {bounced} and (bits(x.ha, 32, 16) < p_open or {unsub_week}) and {open_t} <= {end_s})"
-    click_t = f"({open_t} + 5 + floor(bits(x.hb, 40, 12) * 300)::bigint)"
-    unsub_t = f"({open_t} + 20 + floor(bits(x.hb, 52, 12) * 600)::bigint)"
-    bounce_t = f"({send} + 2 + (x.hb >> 60)::bigint)"
-    events = [
-        _event_struct(send, str(EV["email_sent"]), S_EMAIL, "x.v", "x.v", sent),
-        _event_struct(open_t, str(EV["email_open"]), S_EMAIL, "x.v", "x.v", opened),
-        _event_struct(click_t, str(EV["email_click"]), S_EMAIL, "x.v", "x.v",
-                      f"{opened} and bits(x.ha, 48, 16) < 0.15 and {click_t} <= {end_s}"),
-        _event_struct(bounce_t, str(EV["email_bounce"]), S_EMAIL, "x.v", "x.v", f"{sent} and {bounced}"),
-        _event_struct(unsub_t, str(EV["unsubscribe"]), S_EMAIL, "x.v", "x.v",
-                      f"{opened} and {unsub_week} and {unsub_t} <= {end_s}"),
+    sent = f"y.in_segment and y.subscribed and y.send >= created_s and y.send <= {plan.end_s}"
+    return f"list_filter(list_transform(list_transform(range(n_email_units), {units}), {sends}), lambda y: {sent})"
+
+
+def _email_stream(plan: _Plan) -> str:
+    """Sends with their opens, clicks, bounces and the rare unsubscribe, from column `campaigns`.
+
+    Opens and clicks follow the send and nothing passes end_date.
+    """
+    end_s = plan.end_s
+    opened = f"not y.bounced and (y.open_ok or y.last) and y.open_t <= {end_s}"
+    parts = [
+        ("true", "y.send", "email_sent"),
+        (opened, "y.open_t", "email_open"),
+        (f"{opened} and y.click_ok and y.open_t + y.click_after <= {end_s}", "y.open_t + y.click_after", "email_click"),
+        ("y.bounced", "y.send + y.bounce_after", "email_bounce"),
+        (f"{opened} and y.last and y.open_t + y.unsub_after <= {end_s}", "y.open_t + y.unsub_after", "unsubscribe"),
     ]
-    return f"flatten(list_transform(list_transform(range(n_email_units), {units}), lambda x: [{', '.join(events)}]))"
+    lists = []
+    for condition, at, event in parts:
+        source = "campaigns" if condition == "true" else f"list_filter(campaigns, lambda y: {condition})"
+        lists.append(f"list_transform({source}, lambda y: {_event_struct(at, EV[event], S_EMAIL, 'y.v', 'y.v')})")
+    return f"list_concat({', '.join(lists)})"
 
 
 def _campaign_lists(plan: _Plan) -> tuple[list[str | None], list[str | None], list[str]]:
@@ -992,7 +1044,8 @@ def _page_sql() -> str:
         f"case when {family} < 0.35 then '/' when {family} < 0.45 then '/about' "
         f"when {family} < 0.92 then {_element([f'/docs/{p}' for p in DOC_PAGES], item)} else '/investors' end"
     )
-    careers = f"case when {family} < 0.4 then '/careers' else {_element([f'/careers/{p}' for p in CAREER_PAGES], item)} end"
+    jobs = _element([f"/careers/{p}" for p in CAREER_PAGES], item)
+    careers = f"case when {family} < 0.4 then '/careers' else {jobs} end"
     product = (
         f"case when {family} < 0.35 then {_element([f'/product/{p}' for p in PRODUCT_PAGES], item)} "
         f"when {family} < 0.65 then {_element([f'/features/{p}' for p in FEATURE_PAGES], item)} "
@@ -1032,15 +1085,11 @@ def _event_lists_sql(plan: _Plan) -> str:
         _paired_stream(S_CONTACT, "n_contact", EV["page_view"], EV["contact_sales"]),
     ]
     return f"""
-    create temp table ev_lists as
+    create table scratch.ev_lists as
     select lead_num, lead_id, device_pref, len(evs) as n_events, evs
     from (
-        select
-            lead_num,
-            lead_id,
-            device_pref,
-            list_sort(list_filter(list_concat({', '.join(streams)}), lambda y: y.keep)) as evs
-        from leads_g
+        select lead_num, lead_id, device_pref, list_sort(list_concat({', '.join(streams)})) as evs
+        from (select *, {_email_campaigns(plan)} as campaigns from lead_state)
     )
     """
 
@@ -1052,13 +1101,13 @@ def _event_offsets_sql() -> tuple[str, ...]:
     different order depending on the number of threads.
     """
     return (
-        "alter table ev_lists add column ev_off bigint",
+        "alter table scratch.ev_lists add column ev_off bigint",
         """
-        update ev_lists set ev_off = o.ev_off
+        update scratch.ev_lists set ev_off = o.ev_off
         from (
             select lead_num, coalesce(sum(n_events) over (
                 order by lead_num rows between unbounded preceding and 1 preceding), 0) as ev_off
-            from ev_lists
+            from scratch.ev_lists
         ) o
         where o.lead_num = ev_lists.lead_num
         """,
@@ -1072,7 +1121,7 @@ def _events_output_sql(plan: _Plan) -> str:
     return f"""
     with rows_ as (
         select lead_num, lead_id, ev_off, device_pref, unnest(evs) as x, generate_subscripts(evs, 1) as n
-        from ev_lists
+        from scratch.ev_lists
     ),
     keyed as (
         select
@@ -1123,21 +1172,21 @@ def _lifecycle_sql() -> str:
     select lead_id, stage, make_timestamp(t * 1000000) as entered_at, reason
     from (
         select lead_num, lead_id, 'sql' as stage, 1 as ord, sql_s as t, null::varchar as reason
-        from leads_g where reach_sql and not skip_sql
+        from lead_state where reach_sql and not skip_sql
         union all
-        select lead_num, lead_id, 'opportunity', 2, opp_s, null from leads_g where reach_opp
+        select lead_num, lead_id, 'opportunity', 2, opp_s, null from lead_state where reach_opp
         union all
-        select lead_num, lead_id, 'won', 3, close_s, null from leads_g where won
+        select lead_num, lead_id, 'won', 3, close_s, null from lead_state where won
         union all
-        select lead_num, lead_id, 'lost', 3, close_s, lost_reason from leads_g where lost
+        select lead_num, lead_id, 'lost', 3, close_s, lost_reason from lead_state where lost
         union all
-        select lead_num, lead_id, 'rejected', 1, rejected_s, rejected_reason from leads_g where rejected
+        select lead_num, lead_id, 'rejected', 1, rejected_s, rejected_reason from lead_state where rejected
     )
     order by lead_num, ord
     """
 
 
-def _observed(con: duckdb.DuckDBPyConnection) -> dict[str, float]:
+def _observed(con: duckdb.DuckDBPyConnection) -> dict[str, float | None]:
     row = con.execute(
         """
         select
@@ -1151,9 +1200,9 @@ def _observed(con: duckdb.DuckDBPyConnection) -> dict[str, float]:
             avg(reach_sql::int) filter (where n_pricing = 0),
             avg(reach_sql::int) filter (where bad_fit),
             avg(reach_sql::int) filter (where job_seeker),
-            corr(n_blog, reach_sql::int),
-            corr(n_pricing, reach_sql::int)
-        from leads_g
+            avg(reach_sql::int) filter (where n_blog > (select median(n_blog) from lead_state)),
+            avg(reach_sql::int) filter (where n_blog <= (select median(n_blog) from lead_state))
+        from lead_state
         """
     ).fetchone()
     names = (
@@ -1161,7 +1210,7 @@ def _observed(con: duckdb.DuckDBPyConnection) -> dict[str, float]:
         "sql_rate_with_demo_request", "sql_rate_without_demo_request",
         "sql_rate_with_pricing_view", "sql_rate_without_pricing_view",
         "sql_rate_students_competitors_personal_email", "sql_rate_job_seekers",
-        "corr_blog_views_sql", "corr_pricing_views_sql",
+        "sql_rate_blog_views_above_median", "sql_rate_blog_views_at_or_below_median",
     )
     return {name: round(float(value), 4) if value is not None else None for name, value in zip(names, row or ())}
 
@@ -1196,8 +1245,11 @@ def _truth(
             {"name": "webinar_registration", "kind": "event_type", "sign": 1, "strength": "medium"},
             {"name": "content_download", "kind": "event_type", "sign": 1, "strength": "medium"},
             {"name": "form_submission", "kind": "event_type", "sign": 1, "strength": "medium"},
-            {"name": "product", "kind": "page_category", "url": "/product/, /features/, /integrations/, /customers/",
+            {"name": "demo", "kind": "page_category", "url": "/demo", "sign": 1, "strength": "strong"},
+            {"name": "contact", "kind": "page_category", "url": "/contact", "sign": 1, "strength": "strong"},
+            {"name": "product", "kind": "page_category", "url": "/product/, /features/, /integrations/",
              "sign": 1, "strength": "medium"},
+            {"name": "case_study", "kind": "page_category", "url": "/customers/", "sign": 1, "strength": "medium"},
             {"name": "recency", "kind": "behaviour", "sign": 1, "strength": "medium",
              "note": "high intent leads are more often active in the last 60 days"},
             {"name": "purchase_timeline", "kind": "attribute", "sign": 1, "strength": "weak",
@@ -1219,8 +1271,12 @@ def _truth(
             {"name": "social_engagement", "kind": "event_type", "note": "volume from a social trait"},
             {"name": "email_open", "kind": "event_type", "note": "rate from a newsletter reader trait"},
             {"name": "email_click", "kind": "event_type", "note": "follows opens"},
+            {"name": "email_sent", "kind": "event_type", "note": "newsletter subscription"},
+            {"name": "email_bounce", "kind": "event_type"},
+            {"name": "unsubscribe", "kind": "event_type"},
             {"name": "docs", "kind": "page_category", "url": "/docs/"},
-            {"name": "home_about_investors", "kind": "page_category", "url": "/, /about, /investors"},
+            {"name": "investor_relations", "kind": "page_category", "url": "/investors"},
+            {"name": "home_and_about", "kind": "page_category", "url": "/, /about"},
             {"name": "department", "kind": "attribute"},
             {"name": "lead_source", "kind": "attribute"},
             {"name": "country", "kind": "attribute"},

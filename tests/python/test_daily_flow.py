@@ -20,7 +20,7 @@ DAY_3 = DAY_1 + timedelta(days=2)
 SITE = "https://www.acme-analytics.example"
 
 # Same profile for both: director (15) + finance (5) + France/europe (8) + partner (8) = fit 36,
-# scored by the default model (MQL at 100 with fit >= 20). Created ten days before day 1, so no
+# scored by the default model (MQL at 150 with fit >= 30). Created ten days before day 1, so no
 # window or inactivity decay applies yet.
 PROFILE = {
     "created_at": "2026-04-24 09:00:00", "job_title": "Finance Director", "seniority": "director",
@@ -32,12 +32,15 @@ PLANTED_LEADS = [
     {**PROFILE, "lead_id": "Q_NEVER", "email": "q3@planted-co.example"},
 ]
 PLANTED_EVENTS = [
-    # Q_DAY1: demo request 60 + contact sales 50 before day 1: 36 + 110 = 146 from day 1 on
+    # Q_DAY1: pricing page 20 + demo request 60 + contact sales 50 before day 1: 36 + 130 = 166
+    # from day 1 on (MQL at 150)
+    {"event_id": "Q0", "lead_id": "Q_DAY1", "event_type": "page_view", "occurred_at": "2026-05-01 09:00:00", "page_url": f"{SITE}/pricing"},
     {"event_id": "Q1", "lead_id": "Q_DAY1", "event_type": "demo_request", "occurred_at": "2026-05-01 10:00:00"},
     {"event_id": "Q2", "lead_id": "Q_DAY1", "event_type": "contact_sales", "occurred_at": "2026-05-02 10:00:00"},
-    # Q_DAY2: the same two events on day 2: 36 on day 1, 146 from day 2 on
+    # Q_DAY2: the same three events on day 2: 36 on day 1, 166 from day 2 on
     {"event_id": "Q3", "lead_id": "Q_DAY2", "event_type": "demo_request", "occurred_at": "2026-05-05 09:00:00"},
     {"event_id": "Q4", "lead_id": "Q_DAY2", "event_type": "contact_sales", "occurred_at": "2026-05-05 11:00:00"},
+    {"event_id": "Q6", "lead_id": "Q_DAY2", "event_type": "page_view", "occurred_at": "2026-05-05 12:00:00", "page_url": f"{SITE}/pricing"},
     # Q_NEVER: one e-mail click: 36 + 15 = 51, never an MQL
     {"event_id": "Q5", "lead_id": "Q_NEVER", "event_type": "email_click", "occurred_at": "2026-05-03 10:00:00"},
 ]
@@ -106,9 +109,9 @@ def test_three_daily_runs_build_history_and_a_rerun_changes_nothing(
         f"where lead_id = 'Q_DAY2' and as_of_date = '{DAY_2}' order by rule_id",
     )
     assert [(rule, float(points)) for rule, points, _, _ in changes] == [
-        ("beh_contact_sales", 50.0), ("beh_demo_request", 60.0)
+        ("beh_contact_sales", 50.0), ("beh_demo_request", 60.0), ("beh_visit_pricing", 20.0)
     ]
-    assert {(float(before), float(after)) for _, _, before, after in changes} == {(36.0, 146.0)}
+    assert {(float(before), float(after)) for _, _, before, after in changes} == {(36.0, 166.0)}
 
     history_query = "select * from fct_lead_score_history order by all"
     points_query = "select * from fct_lead_score_points_history order by all"

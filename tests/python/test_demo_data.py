@@ -93,7 +93,9 @@ def test_files_follow_the_source_contract(tmp_path: Path) -> None:
 
     # ids: unique, formatted, events dense and ordered by lead then time
     assert _scalar(con, "select count(distinct lead_id) = count(*) and min(lead_id) = 'L0000001' from leads")
-    assert _scalar(con, "select count(distinct account_id) = count(*) and count(distinct domain) = count(*) from accounts")
+    assert _scalar(
+        con, "select count(distinct account_id) = count(*) and count(distinct domain) = count(*) from accounts"
+    )
     assert _scalar(con, "select count(distinct event_id) = count(*) from events")
     assert _scalar(
         con,
@@ -111,7 +113,9 @@ def test_files_follow_the_source_contract(tmp_path: Path) -> None:
     assert _scalar(con, "select count(*) from events where lead_id not in (select lead_id from leads)") == 0
     assert _scalar(con, "select count(*) from lifecycle where lead_id not in (select lead_id from leads)") == 0
     assert _scalar(
-        con, "select count(*) from leads where account_id is not null and account_id not in (select account_id from accounts)"
+        con,
+        "select count(*) from leads "
+        "where account_id is not null and account_id not in (select account_id from accounts)",
     ) == 0
 
     # time bounds: the year ending on END, never before the lead existed
@@ -138,7 +142,9 @@ def test_files_follow_the_source_contract(tmp_path: Path) -> None:
         and min(employee_count) >= 1 and max(employee_count) <= 200000 from accounts""")
     assert _scalar(con, "select bool_and(domain like '%.example') from accounts")
     assert _scalar(con, "select count(*) from leads where job_title is null or email not like '%_@_%'") == 0
-    assert _scalar(con, "select count(*) from leads where seniority = 'student' and job_title not like '%Student%'") == 0
+    assert _scalar(
+        con, "select count(*) from leads where seniority = 'student' and job_title not like '%Student%'"
+    ) == 0
     assert _scalar(con, "select count(*) from leads where seniority = 'vp' and job_title not like 'V%'") == 0
     interest_null = _scalar(con, "select avg((product_interest is null)::int) from leads")
     assert 0.2 < interest_null < 0.3
@@ -169,9 +175,10 @@ def test_files_follow_the_source_contract(tmp_path: Path) -> None:
     assert _scalar(con, "select count(*) from events where event_type = 'email_sent' and campaign is null") == 0
 
     # lifecycle: stage order and reasons
-    assert _scalar(con, """select bool_and(stage in ('sql', 'opportunity', 'won', 'lost', 'rejected')) from lifecycle""")
+    assert _scalar(con, "select bool_and(stage in ('sql', 'opportunity', 'won', 'lost', 'rejected')) from lifecycle")
     assert _scalar(con, """select count(*) from lifecycle where stage = 'rejected' and reason not in
-        ('Competitor', 'No budget', 'Student / not a buyer', 'Not a fit - too small', 'Bad timing', 'Duplicate')""") == 0
+        ('Competitor', 'No budget', 'Student / not a buyer', 'Not a fit - too small', 'Bad timing',
+         'Duplicate')""") == 0
     assert _scalar(con, """select count(*) from lifecycle where stage = 'lost'
         and reason not in ('Chose competitor', 'Price', 'No decision')""") == 0
     assert _scalar(con, """select count(*) from lifecycle w join lifecycle o using (lead_id)
@@ -194,7 +201,9 @@ def test_weekdays_are_busier_than_weekends(tmp_path: Path) -> None:
     assert weekday > 2 * weekend
     weekday, weekend = con.execute(per_day.format(where="where event_type = 'page_view'")).fetchone()
     assert weekday > 2 * weekend
-    working_hours = _scalar(con, "select avg((hour(occurred_at) between 8 and 18)::int) from events where event_type = 'page_view'")
+    working_hours = _scalar(
+        con, "select avg((hour(occurred_at) between 8 and 18)::int) from events where event_type = 'page_view'"
+    )
     assert working_hours > 0.7
 
 

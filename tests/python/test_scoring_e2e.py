@@ -80,9 +80,12 @@ def test_full_build_scores_every_lead_and_ledger_reconciles(isolated_dbt: Path, 
         assert set(per_model) == {"default", "analytics_suite", "crm_platform"}
         wrong_mql = db.execute(
             """
-            select count(*) from fct_lead_scores
-            where is_mql <> (total_score >= mql_threshold and fit_score >= 20)
-                and model_id in ('default', 'crm_platform')
+            select count(*)
+            from fct_lead_scores as scores
+            inner join scoring_models as models on scores.model_id = models.model_id
+            where scores.is_mql <> (
+                scores.total_score >= models.mql_threshold and scores.fit_score >= models.mql_min_fit_score
+            )
             """
         ).fetchone()[0]
         assert wrong_mql == 0
