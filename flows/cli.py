@@ -187,6 +187,30 @@ def backfill(
 
 
 @app.command()
+def report(
+    as_of: Annotated[Optional[str], typer.Option(help="The scored day to report, YYYY-MM-DD (default: today)")] = None,
+    project_dir: ProjectDir = None,
+    duckdb_path: DuckdbPath = None,
+) -> None:
+    """Rebuild reports/AS_OF/ (the report tables as CSV and Parquet, sales_priority.csv and
+    report.html) from the warehouse as it is, without rebuilding any model: the warehouse must
+    already hold that day's scores and report tables, from `leadscore run --as-of AS_OF`."""
+    from leadscore.reports import ReportError, write_report
+
+    settings = _settings(project_dir, duckdb_path, None)
+    day = _parse_day(as_of)
+    try:
+        folder = write_report(settings, day)
+    except (FileNotFoundError, ReportError) as error:
+        reason = error if isinstance(error, ReportError) else f"No warehouse at {settings.duckdb_path}."
+        console.print(
+            f"[red]{reason}[/red]\nRun `leadscore run --as-of {day}` first: it builds that day's scores and reports."
+        )
+        raise typer.Exit(2) from error
+    console.print(f"Wrote {folder / 'report.html'}")
+
+
+@app.command()
 def serve(
     cron: Annotated[str, typer.Option(help="When to run, a cron expression")] = "0 6 * * *",
     timezone: Annotated[str, typer.Option(help="Time zone of the cron expression")] = "UTC",

@@ -13,11 +13,12 @@ from datetime import date
 from pathlib import Path
 
 from prefect import flow, get_run_logger, task
-from prefect.artifacts import create_markdown_artifact, create_table_artifact
+from prefect.artifacts import create_link_artifact, create_markdown_artifact, create_table_artifact
 from prefect.tasks import exponential_backoff
 
 from leadscore.dbt_runner import DbtBuildError, build
 from leadscore.publish import PUBLISHED_TABLES, publish_tables
+from leadscore.reports import write_report
 from leadscore.settings import Settings
 from leadscore.warehouse import day_summary
 
@@ -95,6 +96,7 @@ def write_reports(settings: Settings, summary: RunSummary) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "run_summary.json").write_text(json.dumps(asdict(summary), indent=2) + "\n")
     (folder / "run_summary.md").write_text(_markdown(summary))
+    write_report(settings, date.fromisoformat(summary.as_of))
     return folder
 
 
@@ -169,6 +171,13 @@ def _artifacts(summary: RunSummary) -> None:
         ],
         description="Key figures of the daily lead scoring run",
     )
+    if summary.report_dir:
+        create_link_artifact(
+            key=f"{key}-report",
+            link=(Path(summary.report_dir).resolve() / "report.html").as_uri(),
+            link_text=f"Lead scoring report as of {summary.as_of}",
+            description="The day's report page: conversion by segment, calibration, MQL volume, sales priority",
+        )
 
 
 __all__ = ["DbtBuildError", "InputError", "RunSummary", "daily_scoring"]

@@ -1,0 +1,74 @@
+{#- One row per lead, scoring model and scored day that is old enough to judge the score by what
+    happened next: the day lies at least conversion_window_days before the as-of date, so the
+    whole window after it is known, and the lead was not yet at sql on that day. converted says
+    whether the lead reached sql, or a later stage (a CRM may skip sql), within the window. -#}
+
+with
+
+history as (
+    select * from {{ ref('fct_lead_score_history') }}
+),
+
+stages as (
+    select * from {{ ref('int_lifecycle_stages_as_of') }}
+),
+
+lifecycle_stages as (
+    select * from {{ ref('lifecycle_stages') }}
+),
+
+settings as (
+    select * from {{ ref('report_settings') }}
+),
+
+sql_stage as (
+    select stage_rank
+    from lifecycle_stages
+    where stage = 'sql'
+),
+
+sql_reached as (
+    -- the first time each lead was at sql or beyond, as in int_lead_funnel.sql_at
+    select
+        stages.lead_id,
+        min(stages.entered_at) as sql_at
+    from stages
+    inner join lifecycle_stages
+        on stages.stage = lifecycle_stages.stage
+    inner join sql_stage
+        on lifecycle_stages.stage_rank >= sql_stage.stage_rank
+    group by stages.lead_id
+),
+
+old_enough as (
+    select
+        history.model_id,
+        history.lead_id,
+        history.as_of_date as observed_on,
+        history.total_score,
+        sql_reached.sql_at,
+        settings.conversion_window_days
+    from history
+    cross join settings
+    left join sql_reached
+        on history.lead_id = sql_reached.lead_id
+    where {{ dbt.datediff('history.as_of_date', as_of_date(), 'day') }} >= settings.conversion_window_days
+),
+
+final as (
+    select
+        model_id,
+        lead_id,
+        observed_on,
+        total_score,
+        coalesce(
+            sql_at < {{ dbt.dateadd('day', 'conversion_window_days + 1', 'cast(observed_on as ' ~ dbt.type_timestamp() ~ ')') }},
+            false
+        ) as converted
+    from old_enough
+    -- a lead already at sql by the end of the day has nothing left to convert to
+    where sql_at is null
+        or sql_at >= {{ dbt.dateadd('day', 1, 'cast(observed_on as ' ~ dbt.type_timestamp() ~ ')') }}
+)
+
+select * from final
