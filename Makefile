@@ -22,8 +22,11 @@ $(VENV)/.installed: pyproject.toml requirements.lock
 	$(BIN)/pip install --quiet --no-deps -e .
 	touch $@
 
+# Demo data, half a year of score history (every 45th day, so the calibration report has scores
+# older than its 90-day conversion window), then today's daily run and report.
 demo: setup
 	$(BIN)/leadscore demo-data --leads $(LEADS)
+	$(BIN)/leadscore backfill --start $$(date -u -d '180 days ago' +%F) --end $$(date -u -d yesterday +%F) --every 45 --force
 	$(BIN)/leadscore run
 
 test: setup

@@ -150,6 +150,7 @@ def backfill(
     start: Annotated[str, typer.Option(help="First day to score, YYYY-MM-DD")],
     end: Annotated[str, typer.Option(help="Last day to score, YYYY-MM-DD (inclusive)")],
     force: Annotated[bool, typer.Option(help="Rescore days already in the score history")] = False,
+    every: Annotated[int, typer.Option(min=1, help="Score every Nth day only (the last day is always scored)")] = 1,
     project_dir: ProjectDir = None,
     duckdb_path: DuckdbPath = None,
     landing_dir: LandingDir = None,
@@ -168,7 +169,9 @@ def backfill(
     first, last = _parse_day(start), _parse_day(end)
     if first > last:
         raise typer.BadParameter(f"--start {first} is after --end {last}")
-    days = [first + timedelta(days=offset) for offset in range((last - first).days + 1)]
+    days = [first + timedelta(days=offset) for offset in range(0, (last - first).days + 1, every)]
+    if days[-1] != last:
+        days.append(last)
     done = set() if force else scored_days(settings)
     todo = [day for day in days if day.isoformat() not in done]
     if len(todo) < len(days):

@@ -635,6 +635,14 @@ def _reasons(row: Row) -> str:
     return '<span class="reasons why">' + "<br>".join(reasons) + "</span>"
 
 
+def _changed_rules(rules: str | None, shown: int = 3) -> str:
+    """The first rules of the ' | '-separated list, one a line; all of them in the tooltip."""
+    names = (rules or "").split(" | ") if rules else []
+    more = f"<br>+{len(names) - shown} more" if len(names) > shown else ""
+    lines = "<br>".join(_e(name) for name in names[:shown])
+    return f'<span class="reasons" title="{_e(rules or "")}">{lines}{more}</span>'
+
+
 def priority_table(rows: list[Row]) -> str:
     headers = [
         "#", "lead", "score", "grade", "fit", "status", "why", "change", "changed rules", "last activity", "stage",
@@ -643,7 +651,7 @@ def priority_table(rows: list[Row]) -> str:
         [
             _count(row["priority_rank"]), _cell(row["lead_id"]), _score(row["total_score"]), _cell(row["score_grade"]),
             _cell(row["fit_grade"]), _status(row), _reasons(row), _signed(row["score_change_since_previous_day"]),
-            f'<span class="reasons rules">{_e(row["changed_rules"] or "")}</span>', _e(_day(row["last_activity_date"])),
+            _changed_rules(row["changed_rules"]), _e(_day(row["last_activity_date"])),
             _cell(row["stage_reached"]),
         ]
         for row in rows
@@ -909,6 +917,5 @@ tbody tr:nth-child(even){background:#f9fafb}
 .pill.near{background:#fef3c7;color:#92400e}
 .reasons{font-size:12px;color:var(--muted)}
 .why{display:block;min-width:320px}
-.rules{display:block;max-width:280px}
 footer{color:var(--muted);font-size:12px;margin:8px 0 40px}
 """
