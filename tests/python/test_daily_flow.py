@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import subprocess
+import sys
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -143,3 +145,30 @@ def test_broken_seed_fails_the_run_names_the_row_and_publishes_nothing(
 
 def published_file_bytes(tmp_path: Path, table: str) -> str:
     return hashlib.sha256((tmp_path / "published" / table / "data.parquet").read_bytes()).hexdigest()
+
+
+def test_a_locked_warehouse_is_retried_until_the_lock_is_released(
+    prefect_harness: None, isolated_dbt: Path, landing: Path
+) -> None:
+    """Another process (a BI tool writing, a second job) holds the DuckDB file for a while: the
+    build task fails on the lock, waits with backoff and succeeds once the file is free."""
+    database = make_settings(isolated_dbt, landing).duckdb_path
+    database.parent.mkdir(parents=True, exist_ok=True)
+    holder = subprocess.Popen(
+        [
+            sys.executable, "-c",
+            "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); print('locked', flush=True); "
+            "time.sleep(float(sys.argv[2])); c.close()",
+            str(database), "30",
+        ],
+        stdout=subprocess.PIPE, text=True,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "locked"
+        summary = run_day(isolated_dbt, landing, DAY_1)
+    finally:
+        holder.kill()
+        holder.wait()
+    assert summary.leads_scored > 300
+    log = (isolated_dbt / "dbt_logs" / "dbt.log").read_text()
+    assert "Could not set lock on file" in log
