@@ -112,7 +112,10 @@ def test_hand_made_history_gives_the_bands_and_threshold_worked_out_by_hand(cali
     database = settings.duckdb_path
 
     day_1_scores = dict(
-        rows(database, f"select lead_id, total_score from fct_lead_score_history where as_of_date = '{DAY_1}'")
+        rows(
+            database,
+            f"select lead_id, total_score from fct_lead_score_history where as_of_date = '{DAY_1}'",
+        )
     )
     assert day_1_scores == {lead: HAND_SCORES[profile] for lead, profile in HAND_LEADS.items()}
 
@@ -328,16 +331,27 @@ def test_demo_calibration_matches_an_independent_recomputation(calibration_only:
     assert sorted(recommended) == sorted(best.items())
 
     # The demo's outcomes depend on fit and intent, so over all models the top score decile
-    # converts more often than the bottom one.
-    deciles = dict(
-        rows(
+    # converts more often than the bottom one, and the upper five deciles more than the lower
+    # five. (The margin of the top decile is thin: the demo's leads reach sql within days of
+    # their burst of high-intent events, so a high score on a day when the lead is not yet at
+    # sql often means a burst that passed without converting.)
+    deciles = {
+        int(label): (observed_count, converted_count)
+        for label, observed_count, converted_count in rows(
             database,
             """
-            select band_label, sum(conversions) * 1.0 / sum(observations)
+            select band_label, sum(observations), sum(conversions)
             from rpt_score_band_conversion
             where band_kind = 'decile'
             group by band_label
             """,
         )
-    )
-    assert deciles["10"] > deciles["1"]
+    }
+
+    def pooled(selected: range) -> Fraction:
+        return Fraction(
+            sum(deciles[decile][1] for decile in selected), sum(deciles[decile][0] for decile in selected)
+        )
+
+    assert pooled(range(10, 11)) > pooled(range(1, 2))
+    assert pooled(range(6, 11)) > pooled(range(1, 6))

@@ -359,3 +359,27 @@ def test_report_command_rebuilds_the_day_or_says_what_to_run(tmp_path: Path, mon
     assert other_day.exit_code == 2
     assert "leadscore run --as-of 2026-05-05" in other_day.output and "not 2026-05-05" in other_day.output
     assert "without rebuilding any model" in " ".join(runner.invoke(app, ["report", "--help"]).output.split())
+
+
+def test_the_flow_links_the_report_as_an_artifact(prefect_harness: None, tmp_path: Path) -> None:
+    from prefect import flow
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
+
+    from leadscore.daily_flow import RunSummary, _artifacts
+
+    folder = tmp_path / "reports" / "2026-05-04"
+    summary = RunSummary(
+        as_of="2026-05-04", leads_scored=4, mqls=3, new_mqls=1, grade_changes=0, previous_day=None,
+        models_built=1, tests_passed=1, published=[], report_dir=str(folder), duration_seconds=1.0,
+    )
+    flow(name="report-artifact")(_artifacts)(summary)
+
+    with get_client(sync_client=True) as client:
+        artifacts = client.read_artifacts(
+            artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=["lead-scoring-2026-05-04-report"]))
+        )
+    # Prefect stores a link artifact as the markdown link
+    assert [artifact.data for artifact in artifacts] == [
+        f"[Lead scoring report as of 2026-05-04]({(folder / 'report.html').as_uri()})"
+    ]

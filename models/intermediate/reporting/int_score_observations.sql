@@ -41,13 +41,19 @@ sql_reached as (
 ),
 
 old_enough as (
+    -- the window after day d runs from the end of d to the end of d + conversion_window_days
     select
         history.model_id,
         history.lead_id,
         history.as_of_date as observed_on,
         history.total_score,
         sql_reached.sql_at,
-        settings.conversion_window_days
+        {{ dbt.dateadd('day', 1, 'cast(history.as_of_date as ' ~ dbt.type_timestamp() ~ ')') }} as window_start,
+        {{ dbt.dateadd(
+            'day',
+            'settings.conversion_window_days + 1',
+            'cast(history.as_of_date as ' ~ dbt.type_timestamp() ~ ')'
+        ) }} as window_end
     from history
     cross join settings
     left join sql_reached
@@ -61,14 +67,11 @@ final as (
         lead_id,
         observed_on,
         total_score,
-        coalesce(
-            sql_at < {{ dbt.dateadd('day', 'conversion_window_days + 1', 'cast(observed_on as ' ~ dbt.type_timestamp() ~ ')') }},
-            false
-        ) as converted
+        coalesce(sql_at < window_end, false) as converted
     from old_enough
     -- a lead already at sql by the end of the day has nothing left to convert to
     where sql_at is null
-        or sql_at >= {{ dbt.dateadd('day', 1, 'cast(observed_on as ' ~ dbt.type_timestamp() ~ ')') }}
+        or sql_at >= window_start
 )
 
 select * from final

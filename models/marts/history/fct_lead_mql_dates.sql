@@ -1,12 +1,14 @@
 {{ config(materialized='view') }}
 
-{#- The day each lead first became an MQL under each scoring model, from the score history (as
-    far back as the history goes: backfill to reach further). -#}
+{#- The day each lead first became an MQL under each scoring model, from the score history up to
+    the as-of date (as far back as the history goes: backfill to reach further). -#}
 
 with
 
 history as (
+    -- point in time: a past day's run must not see MQL days scored after it
     select * from {{ ref('fct_lead_score_history') }}
+    where as_of_date <= {{ as_of_date() }}
 ),
 
 final as (

@@ -23,14 +23,13 @@ scoring_models as (
 ),
 
 steps as (
-    -- 1..4096: thresholds for a score range of up to 20,475 points
+    -- 1..4096: up to 4,096 thresholds per model, a score range of 20,475 points
     {{ dbt.generate_series(4096) }}
 ),
 
 model_totals as (
     select
         model_id,
-        count(*) as observations,
         sum(case when converted then 1 else 0 end) as conversions,
         cast(floor(min(total_score) / 5) * 5 as {{ dbt.type_int() }}) as first_threshold,
         cast(ceil(max(total_score) / 5) * 5 as {{ dbt.type_int() }}) as last_threshold
@@ -41,7 +40,8 @@ model_totals as (
 thresholds as (
     select
         model_totals.model_id,
-        model_totals.first_threshold + 5 * (cast(steps.generated_number as {{ dbt.type_int() }}) - 1) as threshold
+        model_totals.first_threshold
+            + 5 * (cast(steps.generated_number as {{ dbt.type_int() }}) - 1) as threshold
     from model_totals
     inner join steps
         on steps.generated_number <= (model_totals.last_threshold - model_totals.first_threshold) / 5 + 1
