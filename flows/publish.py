@@ -15,6 +15,12 @@ PUBLISHED_TABLES = (
     "fct_lead_score_history",
     "fct_lead_score_changes",
     "fct_lead_mql_dates",
+    "fct_account_scores",
+    "rpt_conversion_by_segment",
+    "rpt_mql_velocity",
+    "rpt_score_band_conversion",
+    "rpt_score_threshold_curve",
+    "rpt_sales_priority",
 )
 HISTORY_TABLES = ("fct_lead_score_history", "fct_lead_score_changes", "fct_lead_mql_dates")
 
