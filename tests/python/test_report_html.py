@@ -368,18 +368,20 @@ def test_the_flow_links_the_report_as_an_artifact(prefect_harness: None, tmp_pat
 
     from leadscore.daily_flow import RunSummary, _artifacts
 
-    folder = tmp_path / "reports" / "2026-05-04"
+    # a day no other test scores: the Prefect test server is shared by the whole session, and
+    # artifacts with one key accumulate across its flow runs
+    folder = tmp_path / "reports" / "2031-01-02"
     summary = RunSummary(
-        as_of="2026-05-04", leads_scored=4, mqls=3, new_mqls=1, grade_changes=0, previous_day=None,
+        as_of="2031-01-02", leads_scored=4, mqls=3, new_mqls=1, grade_changes=0, previous_day=None,
         models_built=1, tests_passed=1, published=[], report_dir=str(folder), duration_seconds=1.0,
     )
     flow(name="report-artifact")(_artifacts)(summary)
 
     with get_client(sync_client=True) as client:
         artifacts = client.read_artifacts(
-            artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=["lead-scoring-2026-05-04-report"]))
+            artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=["lead-scoring-2031-01-02-report"]))
         )
     # Prefect stores a link artifact as the markdown link
     assert [artifact.data for artifact in artifacts] == [
-        f"[Lead scoring report as of 2026-05-04]({(folder / 'report.html').as_uri()})"
+        f"[Lead scoring report as of 2031-01-02]({(folder / 'report.html').as_uri()})"
     ]
