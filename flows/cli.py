@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Annotated, Optional
@@ -14,6 +16,7 @@ from rich.console import Console
 from rich.table import Table
 
 from leadscore.environment import apply_offline_defaults
+from leadscore.runlock import RunLockedError, run_lock
 from leadscore.settings import Settings
 
 app = typer.Typer(
@@ -24,6 +27,7 @@ app = typer.Typer(
     rich_markup_mode="markdown",
 )
 console = Console(stderr=True)
+EXIT_LOCKED = 3  # another run holds the warehouse's run lock
 
 ProjectDir = Annotated[
     Optional[Path],
@@ -90,6 +94,22 @@ def demo_data(
     console.print(f"Wrote {settings.landing_dir} in {time.monotonic() - started:.1f} s")
 
 
+@contextmanager
+def _exclusive(settings: Settings) -> Iterator[None]:
+    """Hold the warehouse's run lock for the whole command, or exit 3 at once."""
+    try:
+        with run_lock(settings):
+            yield
+    except RunLockedError as error:
+        _locked(error)
+        raise typer.Exit(EXIT_LOCKED) from error
+
+
+def _locked(error: RunLockedError) -> None:
+    # one unbroken line (no wrapping inside the path), so scripts and people can read it
+    console.print(f"{error}; try again when it has finished.", style="red", markup=False, soft_wrap=True)
+
+
 def _flow_settings(verbose: bool) -> None:
     """Prefect's own log lines only with --verbose; the CLI prints progress and the summary."""
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO" if verbose else "WARNING")
@@ -111,6 +131,9 @@ def _run_day(settings: Settings, day: date, verbose: bool, tables: tuple[str, ..
             tables_to_publish=PUBLISHED_TABLES if tables is None else tables,
             verbose=verbose,
         )
+    except RunLockedError as error:
+        _locked(error)
+        raise typer.Exit(EXIT_LOCKED) from error
     except Exception as error:  # the flow's failure, already logged by Prefect with its cause
         console.print(f"[red]Run for {day} failed:[/red] {error}")
         raise typer.Exit(1) from error
@@ -131,7 +154,7 @@ def run(
     settings = _settings(project_dir, duckdb_path, landing_dir)
     _flow_settings(verbose)
     day = _parse_day(as_of)
-    with console.status(f"Scoring leads as of {day} (dbt build and tests)..."):
+    with _exclusive(settings), console.status(f"Scoring leads as of {day} (dbt build and tests)..."):
         summary = _run_day(settings, day, verbose)
 
     table = Table(title=f"Lead scores as of {day}")
@@ -159,11 +182,6 @@ def backfill(
     """Rescore every day from START to END in order. Days already in the history are skipped
     unless --force, so an interrupted backfill resumes where it stopped. Only the history tables
     are published: the current-day tables stay those of the last daily run."""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-
-    from leadscore.publish import HISTORY_TABLES
-    from leadscore.warehouse import scored_days
-
     settings = _settings(project_dir, duckdb_path, landing_dir)
     _flow_settings(verbose)
     first, last = _parse_day(start), _parse_day(end)
@@ -172,6 +190,18 @@ def backfill(
     days = [first + timedelta(days=offset) for offset in range(0, (last - first).days + 1, every)]
     if days[-1] != last:
         days.append(last)
+    with _exclusive(settings):
+        _backfill_days(settings, days, first, last, force, verbose)
+
+
+def _backfill_days(
+    settings: Settings, days: list[date], first: date, last: date, force: bool, verbose: bool
+) -> None:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    from leadscore.publish import HISTORY_TABLES
+    from leadscore.warehouse import scored_days
+
     done = set() if force else scored_days(settings)
     todo = [day for day in days if day.isoformat() not in done]
     if len(todo) < len(days):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import date
 from pathlib import Path
 
@@ -18,7 +18,9 @@ from prefect.tasks import exponential_backoff
 
 from leadscore.dbt_runner import DbtBuildError, build
 from leadscore.publish import PUBLISHED_TABLES, publish_tables
+from leadscore.quarantine import quarantine_counts
 from leadscore.reports import write_report
+from leadscore.runlock import RunLockedError, run_lock
 from leadscore.settings import Settings
 from leadscore.warehouse import day_summary
 
@@ -42,15 +44,22 @@ class RunSummary:
     published: list[str]
     report_dir: str | None
     duration_seconds: float
+    # source -> reason -> raw rows the build quarantined (left out of scoring)
+    quarantined: dict[str, dict[str, int]] = field(default_factory=dict)
 
     def lines(self) -> list[str]:
         since = f" since {self.previous_day}" if self.previous_day else " (first scored day)"
-        return [
+        lines = [
             f"as of {self.as_of}: {self.leads_scored:,} leads scored, {self.mqls:,} MQLs",
             f"{self.new_mqls:,} new MQLs and {self.grade_changes:,} grade changes{since}",
             f"{self.models_built} models built, {self.tests_passed} tests passed",
-            f"published {len(self.published)} tables; {self.duration_seconds:.1f} s",
         ]
+        for source, reasons in sorted(self.quarantined.items()):
+            if reasons:
+                detail = ", ".join(f"{rows:,} {reason}" for reason, rows in sorted(reasons.items()))
+                lines.append(f"quarantined {sum(reasons.values()):,} {source} rows: {detail}")
+        lines.append(f"published {len(self.published)} tables; {self.duration_seconds:.1f} s")
+        return lines
 
 
 def is_transient(task, task_run, state) -> bool:  # Prefect's retry_condition_fn signature
@@ -86,8 +95,8 @@ def build_and_test(settings: Settings, as_of: date, verbose: bool) -> tuple[int,
 
 
 @task(name="publish")
-def publish(settings: Settings, tables: tuple[str, ...]) -> list[str]:
-    return [str(path) for path in publish_tables(settings, tables)]
+def publish(settings: Settings, tables: tuple[str, ...], as_of: date) -> list[str]:
+    return [str(path) for path in publish_tables(settings, tables, as_of=as_of.isoformat())]
 
 
 @task(name="write reports")
@@ -131,9 +140,21 @@ def daily_scoring(
         reports_dir=Path(reports_dir) if reports_dir else None,
     )
     logger = get_run_logger()
+    # one run at a time per warehouse; a second run fails at once (the CLI exits with 3)
+    with run_lock(settings):
+        summary = _run(settings, day, tables_to_publish, verbose, started)
+    _artifacts(summary)
+    for line in summary.lines():
+        logger.info(line)
+    return summary
+
+
+def _run(
+    settings: Settings, day: date, tables_to_publish: tuple[str, ...], verbose: bool, started: float
+) -> RunSummary:
     validate_inputs(settings, day)
     models_built, tests_passed = build_and_test(settings, day, verbose)
-    published = publish(settings, tables_to_publish) if tables_to_publish else []
+    published = publish(settings, tables_to_publish, day) if tables_to_publish else []
     figures = day_summary(settings, day.isoformat())
     summary = RunSummary(
         as_of=day.isoformat(),
@@ -147,13 +168,10 @@ def daily_scoring(
         published=published,
         report_dir=None,
         duration_seconds=round(time.monotonic() - started, 1),
+        quarantined=quarantine_counts(settings),
     )
     report_dir = write_reports(settings, summary)
-    summary = RunSummary(**{**asdict(summary), "report_dir": str(report_dir)})
-    _artifacts(summary)
-    for line in summary.lines():
-        logger.info(line)
-    return summary
+    return RunSummary(**{**asdict(summary), "report_dir": str(report_dir)})
 
 
 def _artifacts(summary: RunSummary) -> None:
@@ -180,4 +198,4 @@ def _artifacts(summary: RunSummary) -> None:
         )
 
 
-__all__ = ["DbtBuildError", "InputError", "RunSummary", "daily_scoring"]
+__all__ = ["DbtBuildError", "InputError", "RunLockedError", "RunSummary", "daily_scoring"]

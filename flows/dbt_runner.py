@@ -142,6 +142,9 @@ def stored_failures(settings: Settings, relation_name: str, limit: int = 5) -> l
     return shown
 
 
+SEED_PHASE = ["--select", "resource_type:seed", "--indirect-selection", "cautious"]
+
+
 def build(
     settings: Settings,
     as_of: date,
@@ -149,15 +152,35 @@ def build(
     verbose: bool = False,
     on_node_done: Callable[[str, str], None] | None = None,
 ) -> BuildResult:
-    """`dbt build` (seeds, models, data and unit tests) for one as-of date; raises DbtBuildError."""
+    """`dbt build` (seeds, models, data and unit tests) for one as-of date; raises DbtBuildError.
+
+    Two phases: first the seeds and the tests defined on them only, so a broken weights file
+    (a duplicate rule, an unknown event type, thresholds out of order, an empty seed) stops the
+    run before any model is built; then everything else (seeds and their tests are not run
+    again). The returned BuildResult holds the outcomes of both phases."""
     if settings.target == "duckdb":
         settings.duckdb_path.parent.mkdir(parents=True, exist_ok=True)
-    args = ["build", "--vars", dbt_vars(as_of)]
+    variables = ["--vars", dbt_vars(as_of)]
+    seeds = run_dbt(settings, ["build", *variables, *SEED_PHASE], verbose=verbose, on_node_done=on_node_done)
+    if not seeds.success:
+        raise DbtBuildError(seeds, describe_problems(seeds, settings))
+    seed_ids = {outcome.unique_id for outcome in seeds.outcomes}
+
+    args = ["build", *variables]
     if select:
         args += ["--select", *select]
-    result = run_dbt(settings, args, verbose=verbose, on_node_done=on_node_done)
+    # Seeds and the tests on seeds alone already ran. "buildable" keeps the tests that read a
+    # model and a seed (a relationships test to a seed) and drops those on seeds alone.
+    args += ["--exclude", "resource_type:seed", "--indirect-selection", "buildable"]
+    models = run_dbt(settings, args, verbose=verbose, on_node_done=on_node_done)
+    result = BuildResult(
+        success=models.success,
+        outcomes=[*seeds.outcomes, *(o for o in models.outcomes if o.unique_id not in seed_ids)],
+        error=models.error,
+    )
     if not result.success:
         raise DbtBuildError(result, describe_problems(result, settings))
-    if not result.outcomes:
+    if not models.outcomes:
         raise DbtBuildError(result, [f"the selection {select} matched nothing"])
     return result
+

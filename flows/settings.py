@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import os
+import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
 PROJECT_MARKER = "dbt_project.yml"
+TRUE_WORDS = {"1", "true", "yes", "on"}
 
 
 def find_project_dir(start: Path | None = None) -> Path:
@@ -34,6 +36,8 @@ class Settings:
     published_dir: Path
     reports_dir: Path
     target: str
+    # e-mail, first and last name in the published fct_lead_scores (LEADSCORE_PUBLISH_PERSONAL_DATA)
+    publish_personal_data: bool = False
 
     @classmethod
     def resolve(
@@ -59,7 +63,34 @@ class Settings:
             published_dir=path_setting(published_dir, "LEADSCORE_PUBLISHED_DIR", "published"),
             reports_dir=path_setting(reports_dir, "LEADSCORE_REPORTS_DIR", "reports"),
             target=target or os.environ.get("LEADSCORE_TARGET", "duckdb"),
+            publish_personal_data=os.environ.get("LEADSCORE_PUBLISH_PERSONAL_DATA", "").strip().lower()
+            in TRUE_WORDS,
         )
+
+    @property
+    def email_salt_file(self) -> Path:
+        return self.duckdb_path.parent / ".email_salt"
+
+    def email_salt(self) -> str:
+        """The salt of `email_hash`: LEADSCORE_EMAIL_SALT, else the one generated into
+        .email_salt beside the warehouse on first use (kept, so hashes stay comparable across
+        runs). Never printed or logged."""
+        if env := os.environ.get("LEADSCORE_EMAIL_SALT", "").strip():
+            return env
+        path = self.email_salt_file
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            partial = path.with_name(f"{path.name}.{os.getpid()}.partial")
+            descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(descriptor, "w") as handle:
+                handle.write(secrets.token_hex(32) + "\n")
+            try:
+                os.link(partial, path)  # first writer wins; a concurrent one reads its salt
+            except FileExistsError:
+                pass
+            finally:
+                partial.unlink()
+        return path.read_text().strip()
 
     def dbt_environment(self) -> dict[str, str]:
         """Environment variables profiles.yml and dbt_project.yml read, plus telemetry off."""
@@ -67,6 +98,7 @@ class Settings:
             "LEADSCORE_DUCKDB_PATH": str(self.duckdb_path),
             "LEADSCORE_LANDING_DIR": str(self.landing_dir),
             "LEADSCORE_TARGET": self.target,
+            "LEADSCORE_EMAIL_SALT": self.email_salt(),
             "DO_NOT_TRACK": "1",
             "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
         }

@@ -79,7 +79,9 @@ def test_custom_landing_column_is_scored_by_a_seed_rule(isolated_dbt: Path, proj
     assert fired == [("L1", "lead_origin = trade show", Decimal("12.00"))]
 
 
-def test_unparseable_values_become_null_instead_of_failing(isolated_dbt: Path) -> None:
+def test_unparseable_values_become_null_instead_of_failing(isolated_dbt: Path, project_copy: Path) -> None:
+    # one of the two events is dropped (quarantined): allow any share, the limit is not tested here
+    (project_copy / "seeds" / "quality_settings.csv").write_text("max_bad_row_share\n1\n")
     landing = isolated_dbt / "landing"
     write_csv(landing / "leads.csv", "lead_id,created_at,budget", ["L1,not a date,lots", "L2,2026-01-01,5000"])
     write_csv(
@@ -87,7 +89,7 @@ def test_unparseable_values_become_null_instead_of_failing(isolated_dbt: Path) -
         "lead_id,event_type,occurred_at,duration_seconds",
         ["L1,Web Visit,2026-03-30 10:00:00,long", "L2,page_view,yesterday,10"],
     )
-    settings = make_settings(isolated_dbt, landing)
+    settings = make_settings(isolated_dbt, landing, project_dir=project_copy)
     build(settings, AS_OF)
     with duckdb.connect(str(settings.duckdb_path), read_only=True) as db:
         visits = db.execute(

@@ -3,12 +3,13 @@
 {#- The one pass over events: per lead, day, event type and page category, how many events and
     how much engagement time, up to the as-of date. Every behaviour, negative and decay rule reads
     this table (or the stats built from it), never the raw events.
-    Events of unknown leads, unknown types or without a usable timestamp are left out here. -#}
+    Events come deduplicated and without unusable timestamps from int_events_validated; events of
+    unknown leads or unknown types are left out here. -#}
 
 with
 
 events as (
-    select * from {{ ref('stg_marketing__events') }}
+    select * from {{ ref('int_events_validated') }}
 ),
 
 leads as (

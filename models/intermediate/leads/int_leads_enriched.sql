@@ -25,10 +25,32 @@ country_names as (
 ),
 
 leads_as_of as (
-    select *
+    -- the quarantine rules (models/quarantine): a lead without an id or created in the future is
+    -- not scored; a malformed e-mail or a creation date before 2000 is scored as unknown
+    select
+        lead_id,
+        case when {{ is_valid_email('email') }} then email end as email,
+        first_name,
+        last_name,
+        case when created_at >= {{ quality_min_timestamp() }} then created_at end as created_at,
+        account_id,
+        company_name,
+        job_title,
+        seniority,
+        department,
+        country,
+        lead_source,
+        product_interest,
+        budget,
+        purchase_timeline,
+        stated_need
+        {%- for column in lead_extras %},
+        {{ column }}
+        {%- endfor %}
     from leads
     where lead_id is not null
         and (created_at is null or created_at < {{ as_of_cutoff() }})
+        and (created_at is null or created_at < {{ quality_future_cutoff() }})
 ),
 
 country_keys as (
@@ -72,7 +94,8 @@ enriched as (
         accounts.account_id is not null as has_account,
         accounts.domain as account_domain,
         accounts.industry as account_industry,
-        accounts.employee_count as account_employee_count,
+        -- a negative head count is quarantined and scored as unknown
+        case when accounts.employee_count >= 0 then accounts.employee_count end as account_employee_count,
         accounts.annual_revenue as account_annual_revenue,
         account_country.country_code as account_country_code,
         account_country.region as account_region,

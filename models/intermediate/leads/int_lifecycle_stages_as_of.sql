@@ -23,6 +23,8 @@ final as (
         on stages.stage = lower(aliases.raw_value)
     where stages.lead_id is not null
         and stages.entered_at < {{ as_of_cutoff() }}
+        -- stage dates before 2000 are quarantined (models/quarantine) and not used
+        and stages.entered_at >= {{ quality_min_timestamp() }}
 )
 
 select * from final

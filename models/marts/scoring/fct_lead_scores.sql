@@ -104,6 +104,7 @@ final as (
         {{ as_of_date() }} as as_of_date,
         scored.lead_id,
         scored.model_id,
+        {{ hash_email('leads.email') }} as email_hash,
         scored.fit_score,
         scored.behaviour_score,
         scored.negative_score,

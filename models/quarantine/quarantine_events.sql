@@ -1,0 +1,117 @@
+{#- Event rows of the landing file that cannot be scored as given, with their raw values, one row
+    per bad raw row and the first reason by priority: reasons that keep the row out of scoring
+    (is_dropped) first, then reasons where only one value is read as unknown. The same rules pick
+    the events scoring uses in int_events_validated. -#}
+
+with
+
+source as (
+    select * from {{ landing_relation('marketing', 'events') }}
+),
+
+leads as (
+    select distinct lead_id from {{ ref('stg_crm__leads') }}
+    where lead_id is not null
+),
+
+aliases as (
+    select * from {{ ref('value_aliases') }}
+    where domain = 'event_type'
+),
+
+event_types as (
+    select * from {{ ref('event_types') }}
+),
+
+staged as (
+    -- the raw text, and the values as staging (stg_marketing__events) cleans them
+    select
+        event_id as raw_event_id,
+        lead_id as raw_lead_id,
+        event_type as raw_event_type,
+        occurred_at as raw_occurred_at,
+        page_url as raw_page_url,
+        duration_seconds as raw_duration_seconds,
+        campaign as raw_campaign,
+        content as raw_content,
+        device as raw_device,
+        {{ clean_text('event_id') }} as event_id,
+        {{ clean_text('lead_id') }} as lead_id,
+        lower({{ clean_text('event_type') }}) as event_type,
+        {{ clean_text('occurred_at') }} as occurred_at_text,
+        {{ parse_as('occurred_at', 'timestamp') }} as occurred_at,
+        lower({{ clean_text('page_url') }}) as page_url,
+        {{ clean_text('duration_seconds') }} as duration_seconds_text,
+        {{ parse_as('duration_seconds', 'bigint') }} as duration_seconds,
+        {{ clean_text('campaign') }} as campaign,
+        {{ clean_text('content') }} as content,
+        {{ clean_category('device') }} as device
+    from source
+),
+
+row_checked as (
+    select
+        staged.*,
+        case
+            when staged.lead_id is null then 'missing lead_id'
+            when leads.lead_id is null then 'unknown lead'
+            when event_types.event_type is null then 'unknown event_type'
+            when staged.occurred_at_text is null then 'missing occurred_at'
+            when staged.occurred_at is null then 'unparseable occurred_at'
+            when staged.occurred_at >= {{ quality_future_cutoff() }} then 'occurred_at in the future'
+            when staged.occurred_at < {{ quality_min_timestamp() }} then 'occurred_at before 2000'
+        end as row_reason
+    from staged
+    left join leads
+        on staged.lead_id = leads.lead_id
+    left join aliases
+        on staged.event_type = lower(aliases.raw_value)
+    left join event_types
+        on coalesce(aliases.canonical_value, staged.event_type) = event_types.event_type
+),
+
+numbered as (
+    -- duplicates among the usable rows only, in the order int_events_validated keeps one copy
+    select
+        *,
+        case
+            when event_id is null or row_reason is not null then 1
+            else row_number() over (
+                partition by event_id, row_reason is null
+                order by {{ event_copy_order() }}
+            )
+        end as copy_number
+    from row_checked
+),
+
+checked as (
+    select
+        *,
+        case
+            when row_reason is not null then row_reason
+            when copy_number > 1 then 'duplicate event_id'
+            when duration_seconds_text is not null and duration_seconds is null then 'unparseable duration_seconds'
+            when duration_seconds < 0 then 'negative duration_seconds'
+        end as reason
+    from numbered
+),
+
+final as (
+    select
+        raw_event_id as event_id,
+        raw_lead_id as lead_id,
+        raw_event_type as event_type,
+        raw_occurred_at as occurred_at,
+        raw_page_url as page_url,
+        raw_duration_seconds as duration_seconds,
+        raw_campaign as campaign,
+        raw_content as content,
+        raw_device as device,
+        reason,
+        reason not in ('unparseable duration_seconds', 'negative duration_seconds') as is_dropped,
+        {{ as_of_date() }} as run_date
+    from checked
+    where reason is not null
+)
+
+select * from final
