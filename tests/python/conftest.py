@@ -72,3 +72,35 @@ def prefect_harness() -> Iterator[None]:
 
     with prefect_test_harness(server_startup_timeout=120):
         yield
+
+
+@pytest.fixture(scope="session")
+def prefect_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One Prefect home for every CLI call of the session: its database is migrated once."""
+    return tmp_path_factory.mktemp("prefect_home")
+
+
+@pytest.fixture
+def cli_env(isolated_dbt: Path, prefect_home: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Two hand-made leads in a landing folder and every setting of the CLI pointing into
+    tmp_path, for tests that run the `leadscore` console script as a subprocess."""
+    monkeypatch.setenv("PREFECT_HOME", str(prefect_home))
+    landing = isolated_dbt / "landing"
+    write_csv(
+        landing / "leads.csv",
+        "lead_id,email,created_at,seniority,department,country,lead_source",
+        ["L1,ann@acme.example,2026-01-05 10:00:00,vp,marketing,DE,referral", "L2,bob@gmail.com,2026-02-01 10:00:00,student,other,US,"],
+    )
+    write_csv(
+        landing / "events.csv",
+        "lead_id,event_type,occurred_at,page_url",
+        ["L1,page_view,2026-03-28 10:00:00,https://x.example/pricing", "L1,demo_request,2026-03-29 10:00:00,"],
+    )
+    for name, value in {
+        "LEADSCORE_LANDING_DIR": landing,
+        "LEADSCORE_DUCKDB_PATH": isolated_dbt / "warehouse" / "leadscore.duckdb",
+        "LEADSCORE_PUBLISHED_DIR": isolated_dbt / "published",
+        "LEADSCORE_REPORTS_DIR": isolated_dbt / "reports",
+    }.items():
+        monkeypatch.setenv(name, str(value))
+    return isolated_dbt

@@ -13,7 +13,6 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from conftest import write_csv
 
 LEADSCORE = Path(sys.executable).parent / "leadscore"
 
@@ -22,12 +21,6 @@ LEADSCORE = Path(sys.executable).parent / "leadscore"
 class Result:
     exit_code: int
     output: str
-
-
-@pytest.fixture(scope="session")
-def prefect_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """One Prefect home for every CLI call of the session: its database is migrated once."""
-    return tmp_path_factory.mktemp("prefect_home")
 
 
 def leadscore(*args: str) -> Result:
@@ -39,30 +32,6 @@ def leadscore(*args: str) -> Result:
 AS_OF = date(2026, 3, 31)
 
 
-@pytest.fixture
-def cli_env(isolated_dbt: Path, prefect_home: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("PREFECT_HOME", str(prefect_home))
-    landing = isolated_dbt / "landing"
-    write_csv(
-        landing / "leads.csv",
-        "lead_id,email,created_at,seniority,department,country,lead_source",
-        ["L1,ann@acme.example,2026-01-05 10:00:00,vp,marketing,DE,referral", "L2,bob@gmail.com,2026-02-01 10:00:00,student,other,US,"],
-    )
-    write_csv(
-        landing / "events.csv",
-        "lead_id,event_type,occurred_at,page_url",
-        ["L1,page_view,2026-03-28 10:00:00,https://x.example/pricing", "L1,demo_request,2026-03-29 10:00:00,"],
-    )
-    for name, value in {
-        "LEADSCORE_LANDING_DIR": landing,
-        "LEADSCORE_DUCKDB_PATH": isolated_dbt / "warehouse.duckdb",
-        "LEADSCORE_PUBLISHED_DIR": isolated_dbt / "published",
-        "LEADSCORE_REPORTS_DIR": isolated_dbt / "reports",
-    }.items():
-        monkeypatch.setenv(name, str(value))
-    return isolated_dbt
-
-
 def history_days(database: Path) -> list[date]:
     with duckdb.connect(str(database), read_only=True) as db:
         return [row[0] for row in db.execute("select distinct as_of_date from fct_lead_score_history order by 1").fetchall()]
@@ -71,13 +40,13 @@ def history_days(database: Path) -> list[date]:
 def test_backfill_resumes_and_skips_days_already_scored(cli_env: Path) -> None:
     first = leadscore("backfill", "--start", "2026-03-28", "--end", "2026-03-29")
     assert first.exit_code == 0, first.output
-    assert history_days(cli_env / "warehouse.duckdb") == [date(2026, 3, 28), date(2026, 3, 29)]
+    assert history_days(cli_env / "warehouse" / "leadscore.duckdb") == [date(2026, 3, 28), date(2026, 3, 29)]
 
     resumed = leadscore("backfill", "--start", "2026-03-28", "--end", "2026-03-30")
     assert resumed.exit_code == 0, resumed.output
     assert "Skipping 2 days already scored" in resumed.output
     assert "Backfilled 1 days" in resumed.output
-    assert history_days(cli_env / "warehouse.duckdb") == [date(2026, 3, 28), date(2026, 3, 29), date(2026, 3, 30)]
+    assert history_days(cli_env / "warehouse" / "leadscore.duckdb") == [date(2026, 3, 28), date(2026, 3, 29), date(2026, 3, 30)]
 
 
 def test_run_then_explain(cli_env: Path) -> None:

@@ -13,7 +13,6 @@ from pathlib import Path
 
 import pytest
 
-from conftest import write_csv
 from leadscore.runlock import RunLockedError, lock_path, run_lock
 from leadscore.settings import Settings
 
@@ -44,35 +43,6 @@ def test_the_lock_names_its_holder_and_dies_with_it(tmp_path: Path) -> None:
     with run_lock(settings):  # released by the OS with the killed process
         with run_lock(settings):  # and re-entrant within one process
             pass
-
-
-@pytest.fixture(scope="module")
-def prefect_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("prefect_home")
-
-
-@pytest.fixture
-def cli_env(isolated_dbt: Path, prefect_home: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("PREFECT_HOME", str(prefect_home))
-    landing = isolated_dbt / "landing"
-    write_csv(
-        landing / "leads.csv",
-        "lead_id,email,created_at,seniority,department,country,lead_source",
-        ["L1,ann@acme.example,2026-01-05 10:00:00,vp,marketing,DE,referral", "L2,bob@gmail.com,2026-02-01 10:00:00,student,other,US,"],
-    )
-    write_csv(
-        landing / "events.csv",
-        "lead_id,event_type,occurred_at,page_url",
-        ["L1,page_view,2026-03-28 10:00:00,https://x.example/pricing", "L1,demo_request,2026-03-29 10:00:00,"],
-    )
-    for name, value in {
-        "LEADSCORE_LANDING_DIR": landing,
-        "LEADSCORE_DUCKDB_PATH": isolated_dbt / "warehouse" / "leadscore.duckdb",
-        "LEADSCORE_PUBLISHED_DIR": isolated_dbt / "published",
-        "LEADSCORE_REPORTS_DIR": isolated_dbt / "reports",
-    }.items():
-        monkeypatch.setenv(name, str(value))
-    return isolated_dbt
 
 
 def start(*args: str) -> subprocess.Popen:
