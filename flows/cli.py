@@ -325,3 +325,8 @@ def main() -> None:  # pragma: no cover - console script entry
 
 if __name__ == "__main__":  # pragma: no cover
     main()
+
+
+from leadscore.bench import register as _register_bench  # noqa: E402 - bench command, kept in its own module
+
+_register_bench(app)

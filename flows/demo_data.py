@@ -294,8 +294,11 @@ def generate_demo_data(
     file_format: str = "parquet",
     events_per_lead: float = 50.0,
     progress: Callable[[str], None] | None = None,
+    history_days: int = 365,
 ) -> dict[str, int]:
     """Write leads, accounts, events and lifecycle files plus demo_truth.json to `out_dir`.
+
+    Events span the `history_days` days up to `end_date` (default today).
 
     Returns the number of rows written per file stem (leads, accounts, events, lifecycle).
     """
@@ -305,7 +308,9 @@ def generate_demo_data(
         raise ValueError(f"file_format must be 'parquet' or 'csv', not {file_format!r}")
     if events_per_lead <= 0:
         raise ValueError("events_per_lead must be positive")
-    plan = _make_plan(leads, seed, end_date or date.today(), events_per_lead)
+    if history_days < 28:
+        raise ValueError("history_days must be at least 28")
+    plan = _make_plan(leads, seed, end_date or date.today(), events_per_lead, history_days)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     tmp_dir = out_dir / ".tmp"
@@ -339,8 +344,8 @@ def generate_demo_data(
     return counts
 
 
-def _make_plan(leads: int, seed: int, end_date: date, events_per_lead: float) -> _Plan:
-    start_date = end_date - timedelta(days=364)
+def _make_plan(leads: int, seed: int, end_date: date, events_per_lead: float, history_days: int = 365) -> _Plan:
+    start_date = end_date - timedelta(days=history_days - 1)
     first_tuesday = start_date + timedelta(days=(1 - start_date.weekday()) % 7)
     first_wednesday = start_date + timedelta(days=(2 - start_date.weekday()) % 7)
     # Up to 50 events per lead the e-mail share stays constant; above it only web activity grows.

@@ -1,0 +1,396 @@
+"""`leadscore bench`: the daily dbt build against DuckDB's floor, at demo-data sizes.
+
+Per size it generates a year of demo events plus one more day, then measures, each in its own
+child process (wall time and peak resident memory from wait4):
+  floor        one DuckDB `group by lead_id, event_type` over the same events files
+  startup      `dbt parse` of the project (warm partial parse): dbt's fixed cost per invocation
+  full         the daily build (seed phase, then the rest) with --full-refresh for the new day
+  incremental  the daily build for the new day on a warehouse built up to the day before
+Full and incremental start from copies of the same warehouse (built for the day before, so the
+score history holds that day), and their fct_lead_scores and that day's history are compared.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+
+SIZES = {"S": 10_000, "M": 100_000, "L": 1_000_000}
+EVENTS_PER_LEAD = 50.0
+HISTORY_DAYS = 365
+KINDS = ("floor", "startup", "full", "incremental")
+COMPARED = {
+    "fct_lead_scores": "select * from {db}.main.fct_lead_scores",
+    "fct_lead_score_history": "select * from {db}.main.fct_lead_score_history where as_of_date = '{day}'",
+}
+
+
+@dataclass
+class Measure:
+    kind: str
+    seconds: list[float] = field(default_factory=list)
+    peak_rss_mib: list[float] = field(default_factory=list)
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.seconds)
+
+    @property
+    def peak(self) -> float:
+        return max(self.peak_rss_mib)
+
+
+@dataclass
+class SizeResult:
+    name: str
+    leads: int
+    events: int
+    measures: dict[str, Measure]
+    identical: dict[str, int]  # rows that differ between full and incremental, per table
+
+
+def parse_sizes(spec: str) -> dict[str, int]:
+    """"S,M" or "T=300": names of SIZES, or NAME=LEADS for another size."""
+    sizes: dict[str, int] = {}
+    for part in (p.strip() for p in spec.split(",") if p.strip()):
+        name, _, leads = part.partition("=")
+        if leads:
+            if not leads.isdigit() or int(leads) < 1:
+                raise ValueError(f"size {part!r}: leads must be a positive whole number")
+            sizes[name] = int(leads)
+        elif name.upper() in SIZES:
+            sizes[name.upper()] = SIZES[name.upper()]
+        else:
+            raise ValueError(f"unknown size {part!r}: use {', '.join(SIZES)} or NAME=LEADS")
+    if not sizes:
+        raise ValueError("no sizes given")
+    return sizes
+
+
+def prepare_landing(root: Path, leads: int, day: date) -> tuple[Path, Path, int]:
+    """Demo data for `HISTORY_DAYS` days before `day` and `day` itself, as two landing folders
+    sharing the files: `history` (events up to the day before) and `full` (plus the new day's
+    events file). Returns both folders and the number of events."""
+    from leadscore.demo_data import generate_demo_data
+
+    raw = root / "raw"
+    counts = generate_demo_data(
+        raw, leads=leads, end_date=day, events_per_lead=EVENTS_PER_LEAD, history_days=HISTORY_DAYS + 1
+    )
+    history, full = root / "landing_history", root / "landing_full"
+    for landing in (history, full):
+        (landing / "events").mkdir(parents=True, exist_ok=True)
+        for stem in ("leads", "accounts", "lifecycle"):
+            target = landing / f"{stem}.parquet"
+            if not target.exists():
+                target.symlink_to(raw / f"{stem}.parquet")
+    import duckdb
+
+    with duckdb.connect() as con:
+        source = str(raw / "events.parquet").replace("'", "''")
+        for name, condition, folders in (
+            ("history", f"occurred_at < date '{day}'", (history, full)),
+            ("day", f"occurred_at >= date '{day}'", (full,)),
+        ):
+            path = full / "events" / f"{name}.parquet"
+            con.execute(f"copy (select * from read_parquet('{source}') where {condition}) to '{path}' (format parquet)")
+            for folder in folders:
+                if folder != full:
+                    (folder / "events" / f"{name}.parquet").symlink_to(path)
+    (raw / "events.parquet").unlink()
+    return history, full, counts["events"]
+
+
+def _child_environment(root: Path, landing: Path, warehouse: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        LEADSCORE_LANDING_DIR=str(landing),
+        LEADSCORE_DUCKDB_PATH=str(warehouse),
+        DBT_TARGET_PATH=str(root / "dbt_target"),
+        DBT_LOG_PATH=str(root / "dbt_logs"),
+        LEADSCORE_EMAIL_SALT="bench",
+        DO_NOT_TRACK="1",
+        DBT_SEND_ANONYMOUS_USAGE_STATS="false",
+    )
+    return env
+
+
+def run_child(kind: str, day: date, env: dict[str, str]) -> tuple[float, float]:
+    """Run one measured step in a child process; returns (seconds, peak RSS in MiB)."""
+    command = [sys.executable, "-m", "leadscore.bench", kind, day.isoformat()]
+    started = time.perf_counter()
+    process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    output = process.stdout.read() if process.stdout else b""
+    _, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - started
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode != 0:
+        tail = output.decode(errors="replace").strip().splitlines()[-30:]
+        raise RuntimeError(f"bench step {kind} for {day} failed:\n" + "\n".join(tail))
+    return seconds, usage.ru_maxrss / 1024  # ru_maxrss is KiB on Linux
+
+
+def bench_size(name: str, leads: int, root: Path, repeats: int, day: date, log=print) -> SizeResult:
+    root.mkdir(parents=True, exist_ok=True)
+    log(f"[{name}] generating {leads:,} leads into {root}")
+    history, full, events = prepare_landing(root, leads, day)
+    base = root / "base" / "leadscore.duckdb"
+    log(f"[{name}] {events:,} events; building the warehouse for {day - timedelta(days=1)} (not timed)")
+    run_child("build", day - timedelta(days=1), _child_environment(root, history, base))
+    measures = {kind: Measure(kind) for kind in KINDS}
+    for repeat in range(1, repeats + 1):
+        for kind in KINDS:
+            warehouse = root / kind / "leadscore.duckdb"
+            if kind in ("full", "incremental"):
+                shutil.rmtree(warehouse.parent, ignore_errors=True)
+                warehouse.parent.mkdir(parents=True)
+                shutil.copy2(base, warehouse)
+            step = {"full": "build_full_refresh", "incremental": "build"}.get(kind, kind)
+            seconds, rss = run_child(step, day, _child_environment(root, full, warehouse))
+            measures[kind].seconds.append(seconds)
+            measures[kind].peak_rss_mib.append(rss)
+            log(f"[{name}] repeat {repeat}: {kind} {seconds:.1f} s, peak RSS {rss:.0f} MiB")
+    identical = compare_outputs(root / "full" / "leadscore.duckdb", root / "incremental" / "leadscore.duckdb", day)
+    return SizeResult(name, leads, events, measures, identical)
+
+
+def compare_outputs(full: Path, incremental: Path, day: date) -> dict[str, int]:
+    """Rows in one warehouse's table and not the other's (both ways), per compared table."""
+    import duckdb
+
+    with duckdb.connect() as con:
+        con.execute(f"attach '{full}' as full_db (read_only)")
+        con.execute(f"attach '{incremental}' as incremental_db (read_only)")
+        differences = {}
+        for table, query in COMPARED.items():
+            a = query.format(db="full_db", day=day)
+            b = query.format(db="incremental_db", day=day)
+            differences[table] = con.execute(
+                f"select (select count(*) from ({a} except all {b})) + (select count(*) from ({b} except all {a}))"
+            ).fetchone()[0]
+    return differences
+
+
+def ratio_rows(results: list[SizeResult]) -> list[tuple[str, str, str, str]]:
+    """(target, size, measured, verdict) for the issue's four targets."""
+    rows = []
+    by_name = {r.name: r for r in results}
+    for r in results:
+        m = r.measures
+        floor_ratio = (m["full"].median - m["startup"].median) / m["floor"].median
+        rows.append(("full minus start-up / floor <= 2", r.name, f"{floor_ratio:.1f}x", _verdict(floor_ratio <= 2)))
+    for r in results:
+        m = r.measures
+        share = m["incremental"].median / m["full"].median
+        rows.append(("incremental / full <= 5 %", r.name, f"{share:.1%}", _verdict(share <= 0.05)))
+    if "M" in by_name and "L" in by_name:
+        growth = by_name["L"].measures["full"].median / by_name["M"].measures["full"].median
+        rows.append(("full L / full M <= 11x", "M→L", f"{growth:.1f}x", _verdict(growth <= 11)))
+    elif len(results) >= 2:
+        small, big = sorted(results, key=lambda r: r.leads)[-2:]
+        growth = big.measures["full"].median / small.measures["full"].median
+        rows.append(
+            (f"full growth for {big.leads / small.leads:.0f}x leads", f"{small.name}→{big.name}", f"{growth:.1f}x", "-")
+        )
+    for r in results:
+        peak = max(m.peak for m in r.measures.values()) / 1024
+        rows.append(("peak RSS <= 4 GiB", r.name, f"{peak:.2f} GiB", _verdict(peak <= 4)))
+    for r in results:
+        same = all(count == 0 for count in r.identical.values())
+        detail = ", ".join(f"{table} {count}" for table, count in r.identical.items())
+        rows.append(("full == incremental (rows differing)", r.name, detail, _verdict(same)))
+    return rows
+
+
+def _verdict(met: bool) -> str:
+    return "met" if met else "NOT met"
+
+
+def machine() -> dict[str, str]:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+        memory_kib = next(
+            int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines() if line.startswith("MemTotal")
+        )
+        memory = f"{memory_kib / 1024 / 1024:.1f} GiB"
+    except (OSError, StopIteration):
+        memory = "unknown"
+    load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
+    return {
+        "cpu": cpu,
+        "nproc": str(os.cpu_count()),
+        "memory": memory,
+        "load_average_at_end": load,
+        "duckdb_memory_limit": os.environ.get("LEADSCORE_DUCKDB_MEMORY_LIMIT", "4GB"),
+        "duckdb_threads": os.environ.get("LEADSCORE_DUCKDB_THREADS", "2"),
+        "dbt_threads": os.environ.get("LEADSCORE_DBT_THREADS", "4"),
+    }
+
+
+def render(results: list[SizeResult], repeats: int, info: dict[str, str], started: datetime) -> str:
+    lines = [
+        f"Benchmark run {started:%Y-%m-%d %H:%M} UTC, {repeats} repeat(s) each, medians.",
+        f"Machine: {info['cpu']}, {info['nproc']} cores, {info['memory']} RAM; load average at the end "
+        f"{info['load_average_at_end']}; DuckDB memory_limit {info['duckdb_memory_limit']}, threads "
+        f"{info['duckdb_threads']}; dbt threads {info['dbt_threads']}.",
+        "",
+        "| size | leads | events | floor s | dbt start-up s | full build s | incremental s | peak RSS full MiB | peak RSS incremental MiB |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in results:
+        m = r.measures
+        lines.append(
+            f"| {r.name} | {r.leads:,} | {r.events:,} | {m['floor'].median:.2f} | {m['startup'].median:.2f} | "
+            f"{m['full'].median:.1f} | {m['incremental'].median:.1f} | {m['full'].peak:.0f} | {m['incremental'].peak:.0f} |"
+        )
+    lines += ["", "| target | size | measured | verdict |", "|---|---|---|---|"]
+    lines += [f"| {t} | {s} | {v} | {verdict} |" for t, s, v, verdict in ratio_rows(results)]
+    return "\n".join(lines) + "\n"
+
+
+def run_bench(
+    sizes: dict[str, int], repeats: int, work_dir: Path, results_dir: Path, day: date | None = None, keep_data: bool = False, log=print
+) -> tuple[str, Path]:
+    """Benchmark every size; write results_dir/<date>.md and .json; return the table and md path."""
+    if repeats < 1:
+        raise ValueError("repeats must be at least 1")
+    started = datetime.now(timezone.utc)
+    day = day or started.date() - timedelta(days=1)
+    results = []
+    for name, leads in sizes.items():
+        root = work_dir / name
+        shutil.rmtree(root, ignore_errors=True)
+        results.append(bench_size(name, leads, root, repeats, day, log=log))
+        if not keep_data:
+            shutil.rmtree(root, ignore_errors=True)
+    info = machine()
+    table = render(results, repeats, info, started)
+    results_dir.mkdir(parents=True, exist_ok=True)
+    stem = f"{started:%Y-%m-%d}-{'-'.join(sizes)}"
+    path = results_dir / f"{stem}.md"
+    path.write_text(table, encoding="utf-8")
+    payload = {
+        "started": started.isoformat(),
+        "repeats": repeats,
+        "machine": info,
+        "sizes": [
+            {**{k: v for k, v in asdict(r).items() if k != "measures"}, "measures": {k: asdict(m) for k, m in r.measures.items()}}
+            for r in results
+        ],
+        "targets": [dict(zip(("target", "size", "measured", "verdict"), row)) for row in ratio_rows(results)],
+    }
+    (results_dir / f"{stem}.json").write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")
+    return table, path
+
+
+# ---------------------------------------------------------------------------------------------
+# The `leadscore bench` command (registered at the end of cli.py).
+
+
+def register(app) -> None:
+    from typing import Annotated, Optional
+
+    import typer
+    from rich.console import Console
+
+    console = Console(stderr=True)
+
+    @app.command("bench")
+    def bench(
+        sizes: Annotated[str, typer.Option(help="Sizes: S (10k leads), M (100k), L (1M), or NAME=LEADS")] = "S,M",
+        repeats: Annotated[int, typer.Option(min=1, help="Runs of each step; medians are reported")] = 3,
+        work_dir: Annotated[Optional[Path], typer.Option(help="Where data and warehouses go (default: a temp folder)")] = None,
+        results_dir: Annotated[Optional[Path], typer.Option(help="Where <date>.md and .json go (default: bench/results)")] = None,
+        keep_data: Annotated[bool, typer.Option(help="Keep generated data and warehouses")] = False,
+    ) -> None:
+        """Time the daily build against DuckDB's floor: full, incremental, start-up, peak memory."""
+        import tempfile
+
+        from leadscore.settings import find_project_dir
+
+        try:
+            parsed = parse_sizes(sizes)
+        except ValueError as error:
+            raise typer.BadParameter(str(error), param_hint="--sizes") from error
+        project = find_project_dir()
+        os.environ.setdefault("LEADSCORE_PROJECT_DIR", str(project))
+        work = work_dir or Path(tempfile.mkdtemp(prefix="leadscore-bench-"))
+        try:
+            table, path = run_bench(
+                parsed, repeats, work, results_dir or project / "bench" / "results",
+                keep_data=keep_data, log=lambda line: console.print(line, markup=False),
+            )
+        except RuntimeError as error:
+            console.print(str(error), style="red", markup=False)
+            raise typer.Exit(1) from error
+        finally:
+            if work_dir is None and not keep_data:
+                shutil.rmtree(work, ignore_errors=True)
+        print(table)
+        console.print(f"Results written to {path} and {path.with_suffix('.json')}")
+
+
+# ---------------------------------------------------------------------------------------------
+# Child steps: `python -m leadscore.bench <step> <day>`, settings from the environment.
+
+
+def _floor(day: date) -> None:
+    import duckdb
+
+    events = str(Path(os.environ["LEADSCORE_LANDING_DIR"]) / "events" / "*.parquet").replace("'", "''")
+    with duckdb.connect(config={
+        "memory_limit": os.environ.get("LEADSCORE_DUCKDB_MEMORY_LIMIT", "4GB"),
+        "threads": int(os.environ.get("LEADSCORE_DUCKDB_THREADS", "2")),
+    }) as con:
+        con.execute(
+            f"create table floor as select lead_id, event_type, count(*) as events "
+            f"from read_parquet('{events}') group by lead_id, event_type"
+        )
+
+
+def _child(step: str, day: date) -> None:
+    from leadscore.dbt_runner import SEED_PHASE, DbtBuildError, build, describe_problems, dbt_vars, run_dbt
+    from leadscore.settings import Settings
+
+    settings = Settings.resolve()
+    settings.duckdb_path.parent.mkdir(parents=True, exist_ok=True)
+    if step == "startup":
+        # the same vars as the builds, so dbt's partial parse stays warm as it does for a daily run
+        result = run_dbt(settings, ["parse", "--vars", dbt_vars(day)])
+        if not result.success:
+            raise SystemExit(f"dbt parse failed: {result.error}")
+    elif step == "build":
+        build(settings, day)
+    elif step == "build_full_refresh":
+        # the daily build's two phases, with every derived table rebuilt (history is protected)
+        variables = ["--vars", dbt_vars(day), "--full-refresh"]
+        for args in (
+            ["build", *variables, *SEED_PHASE],
+            ["build", *variables, "--exclude", "resource_type:seed", "--indirect-selection", "buildable"],
+        ):
+            result = run_dbt(settings, args)
+            if not result.success:
+                raise DbtBuildError(result, describe_problems(result, settings))
+    else:
+        raise SystemExit(f"unknown bench step {step}")
+
+
+if __name__ == "__main__":
+    step, day_text = sys.argv[1], sys.argv[2]
+    if step == "floor":
+        _floor(date.fromisoformat(day_text))
+    else:
+        _child(step, date.fromisoformat(day_text))
