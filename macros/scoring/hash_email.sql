@@ -23,3 +23,22 @@
         sha256({{ dbt.string_literal(salt) }} || lower(trim({{ email_col }})))
     {%- endif -%}
 {%- endmacro %}
+
+{#- The same sha256 hex digest as DuckDB's, so a hash matches across engines. -#}
+{% macro postgres__hash_email(email_col) -%}
+    {%- set salt = var('email_salt', '') | string -%}
+    {%- if salt | trim == '' -%}
+        cast(null as {{ dbt.type_string() }})
+    {%- else -%}
+        encode(sha256(convert_to({{ dbt.string_literal(salt) }} || lower(trim({{ email_col }})), 'UTF8')), 'hex')
+    {%- endif -%}
+{%- endmacro %}
+
+{% macro spark__hash_email(email_col) -%}
+    {%- set salt = var('email_salt', '') | string -%}
+    {%- if salt | trim == '' -%}
+        cast(null as {{ dbt.type_string() }})
+    {%- else -%}
+        sha2(concat({{ dbt.string_literal(salt) }}, lower(trim({{ email_col }}))), 256)
+    {%- endif -%}
+{%- endmacro %}

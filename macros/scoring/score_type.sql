@@ -4,5 +4,14 @@
 {%- endmacro %}
 
 {% macro to_points(expression) -%}
+    {{ return(adapter.dispatch('to_points')(expression)) }}
+{%- endmacro %}
+
+{% macro default__to_points(expression) -%}
     cast(round({{ expression }}, 2) as {{ score_type() }})
+{%- endmacro %}
+
+{#- Postgres rounds to a number of places only numerics, not double precision (decay weights). -#}
+{% macro postgres__to_points(expression) -%}
+    cast(round(cast({{ expression }} as numeric), 2) as {{ score_type() }})
 {%- endmacro %}

@@ -122,7 +122,7 @@ final as (
         lifecycle.stage_reached_at,
         coalesce(lifecycle.current_stage, 'lead') as current_stage,
         last_activity.last_engagement_date as last_activity_date,
-        {{ dbt.datediff('last_activity.last_engagement_date', as_of_date(), 'day') }} as days_since_last_activity,
+        {{ days_between('last_activity.last_engagement_date', as_of_date()) }} as days_since_last_activity,
         leads.created_at as lead_created_at,
         leads.account_id,
         leads.account_industry,

@@ -1,0 +1,66 @@
+"""Connections to the other engines the project runs on, for the engine comparison tests.
+
+Postgres comes from LEADSCORE_PG_* (as profiles.yml reads them). Without a reachable server the
+engine tests are skipped, unless LEADSCORE_REQUIRE_ENGINES=1 (set by .ci/run), where they fail.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import pytest
+
+
+def engines_required() -> bool:
+    return os.environ.get("LEADSCORE_REQUIRE_ENGINES", "").strip().lower() in {"1", "true", "yes"}
+
+
+def unavailable(reason: str) -> None:
+    if engines_required():
+        pytest.fail(f"{reason} (LEADSCORE_REQUIRE_ENGINES is set, so this fails instead of skipping)")
+    pytest.skip(reason)
+
+
+def pg_params(**overrides: str) -> dict[str, Any]:
+    params = {
+        "host": os.environ.get("LEADSCORE_PG_HOST", "127.0.0.1"),
+        "port": int(os.environ.get("LEADSCORE_PG_PORT", "5432")),
+        "user": os.environ.get("LEADSCORE_PG_USER", "leadscore"),
+        "password": os.environ.get("LEADSCORE_PG_PASSWORD", ""),
+        "dbname": os.environ.get("LEADSCORE_PG_DATABASE", "leadscore"),
+        "connect_timeout": 5,
+    }
+    return {**params, **overrides}
+
+
+def pg_connect(**overrides: str) -> Any:
+    import psycopg2
+
+    return psycopg2.connect(**pg_params(**overrides))
+
+
+@contextmanager
+def pg_schemas(monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[str, str]]:
+    """A fresh target schema and raw schema for one test (dropped afterwards), set in the
+    environment profiles.yml and the sources read: (target schema, raw schema)."""
+    import psycopg2
+
+    try:
+        pg_connect().close()
+    except psycopg2.OperationalError as error:
+        unavailable(f"no Postgres at {pg_params()['host']}:{pg_params()['port']}: {str(error).strip()}")
+    suffix = uuid.uuid4().hex[:8]
+    target, raw = f"analytics_{suffix}", f"raw_{suffix}"
+    monkeypatch.setenv("LEADSCORE_PG_SCHEMA", target)
+    monkeypatch.setenv("LEADSCORE_SOURCE_SCHEMA", raw)
+    try:
+        yield target, raw
+    finally:
+        with pg_connect() as connection, connection.cursor() as cursor:
+            for schema in (target, f"{target}_test_failures", raw):
+                cursor.execute(f'drop schema if exists "{schema}" cascade')
+        connection.close()
