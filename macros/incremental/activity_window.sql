@@ -1,6 +1,6 @@
-{#- How far back a daily run recomputes the per-day event aggregates: the as-of day and the
-    `activity_lookback_days` days before it, so events that arrive a few days late are counted.
-    Older late events need `--full-refresh`. -#}
+{#- How far back a daily run recomputes stored events: the as-of day and the
+    `activity_lookback_days` days before it (default 3), so events that arrive a few days late
+    are counted. Older late events need a --full-refresh run. -#}
 {% macro activity_lookback_days() -%}
     {%- set value = var('activity_lookback_days', 3) -%}
     {%- if modules.re.match('^[0-9]+$', value | string) is none -%}
@@ -11,16 +11,22 @@
 
 {#- The first day an incremental run recomputes: the lookback window's first day, or the day
     after the last stored day up to the as-of day when runs were skipped for longer than that. -#}
-{% macro activity_first_recomputed_day(stored_relation) -%}
+{% macro activity_first_recomputed_day(stored_relation, day_column) -%}
+    {%- set window_start = dbt.dateadd('day', -1 * activity_lookback_days(), as_of_date()) -%}
     (
         select
             cast(case
-                when max(activity_date) is null
-                    or max(activity_date) >= {{ dbt.dateadd('day', -1 * activity_lookback_days(), as_of_date()) }}
-                    then {{ dbt.dateadd('day', -1 * activity_lookback_days(), as_of_date()) }}
-                else {{ dbt.dateadd('day', 1, 'max(activity_date)') }}
+                when max({{ day_column }}) is null or max({{ day_column }}) >= {{ window_start }}
+                    then {{ window_start }}
+                else {{ dbt.dateadd('day', 1, 'max(' ~ day_column ~ ')') }}
             end as date)
         from {{ stored_relation }}
-        where activity_date <= {{ as_of_date() }}
+        where {{ day_column }} <= {{ as_of_date() }}
     )
+{%- endmacro %}
+
+{#- When this dbt invocation started, stored on the rows an incremental model writes, so a model
+    downstream can tell which rows (days) were replaced since it last ran. -#}
+{% macro run_loaded_at() -%}
+    cast('{{ run_started_at.strftime("%Y-%m-%d %H:%M:%S.%f") }}' as {{ dbt.type_timestamp() }})
 {%- endmacro %}
