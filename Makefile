@@ -10,7 +10,7 @@ export PREFECT_SERVER_ANALYTICS_ENABLED := false
 export PREFECT_HOME ?= $(CURDIR)/.prefect
 export PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS := 120
 
-.PHONY: setup demo test clean
+.PHONY: setup demo test lint clean
 
 setup: $(VENV)/.installed
 
@@ -29,8 +29,16 @@ demo: setup
 	$(BIN)/leadscore backfill --start $$(date -u -d '180 days ago' +%F) --end $$(date -u -d yesterday +%F) --every 45 --force
 	$(BIN)/leadscore run
 
+# pytest includes the lint checks below (tests/python/test_project_hygiene.py) and, when a
+# PostgreSQL server is reachable (LEADSCORE_PG_*), the same project on Postgres and Spark.
 test: setup
 	$(BIN)/pytest
+
+# sqlfluff over models/ and macros/, then dbt-bouncer's conventions on the parsed project.
+lint: setup
+	$(BIN)/sqlfluff lint models macros
+	$(BIN)/dbt parse --quiet
+	$(BIN)/dbt-bouncer --config-file dbt-bouncer.yml
 
 clean:
 	rm -rf target logs warehouse data/landing .prefect
