@@ -41,6 +41,13 @@ LandingDir = Annotated[
     Optional[Path],
     typer.Option(help="Folder of landing files (env LEADSCORE_LANDING_DIR; default data/landing)"),
 ]
+SeedsOption = Annotated[
+    Optional[Path],
+    typer.Option(
+        "--seeds",
+        help="Score with this seed folder instead of seeds/ (a candidate: its CSVs replace the live ones, the rest stay)",
+    ),
+]
 
 
 def _settings(project_dir: Path | None, duckdb_path: Path | None, landing_dir: Path | None) -> Settings:
@@ -115,7 +122,9 @@ def _flow_settings(verbose: bool) -> None:
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO" if verbose else "WARNING")
 
 
-def _run_day(settings: Settings, day: date, verbose: bool, tables: tuple[str, ...] | None = None):
+def _run_day(
+    settings: Settings, day: date, verbose: bool, tables: tuple[str, ...] | None = None, seeds_dir: Path | None = None
+):
     """One daily flow run; returns its summary or exits non-zero with the reason."""
     from leadscore.daily_flow import daily_scoring
     from leadscore.publish import PUBLISHED_TABLES
@@ -130,6 +139,7 @@ def _run_day(settings: Settings, day: date, verbose: bool, tables: tuple[str, ..
             reports_dir=str(settings.reports_dir),
             tables_to_publish=PUBLISHED_TABLES if tables is None else tables,
             verbose=verbose,
+            seeds_dir=str(seeds_dir) if seeds_dir else None,
         )
     except RunLockedError as error:
         _locked(error)
@@ -146,6 +156,7 @@ def run(
     duckdb_path: DuckdbPath = None,
     landing_dir: LandingDir = None,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show dbt's and Prefect's own logs")] = False,
+    seeds: SeedsOption = None,
 ) -> None:
     """The daily run for one day: validate, dbt build and test, add the day to the score
     history, publish the BI tables, write the day's reports and print a summary."""
@@ -154,8 +165,10 @@ def run(
     settings = _settings(project_dir, duckdb_path, landing_dir)
     _flow_settings(verbose)
     day = _parse_day(as_of)
+    if seeds is not None:
+        _check_candidate(settings, str(seeds))
     with _exclusive(settings), console.status(f"Scoring leads as of {day} (dbt build and tests)..."):
-        summary = _run_day(settings, day, verbose)
+        summary = _run_day(settings, day, verbose, seeds_dir=seeds)
 
     table = Table(title=f"Lead scores as of {day}")
     for column in ("model", "leads", "MQLs", "average score"):
@@ -317,6 +330,129 @@ def explain(
         for row in (p for p in points if p[0] == model_id):
             table.add_row(row[1], row[2], row[3], str(row[4]), row[5] or "", str(row[6]))
         out.print(table)
+
+
+def _check_candidate(settings: Settings, candidate: str) -> None:
+    """Exit 2 at once for a candidate seed set that cannot be used (missing, unknown CSV names)."""
+    from leadscore.seedsets import SeedSetError, candidate_csvs
+
+    try:
+        candidate_csvs(settings.project_dir, candidate)
+    except SeedSetError as error:
+        console.print(str(error), style="red", markup=False, soft_wrap=True)
+        raise typer.Exit(2) from error
+
+
+def _history_days(settings: Settings, start: str | None, end: str | None, every: int, as_of: str | None):
+    """The observation days of a backtest (exit 2 when none can be judged) and the outcome day."""
+    from leadscore.backtest import BacktestError, conversion_window_days, observation_days
+
+    outcome_day = _parse_day(as_of)
+    first = _parse_day(start) if start else outcome_day - timedelta(days=180)
+    last = _parse_day(end) if end else outcome_day
+    if first > last:
+        raise typer.BadParameter(f"--start {first} is after --end {last}")
+    try:
+        return observation_days(first, last, every, outcome_day, conversion_window_days(settings.project_dir)), outcome_day
+    except BacktestError as error:
+        console.print(str(error), style="red", markup=False, soft_wrap=True)
+        raise typer.Exit(2) from error
+
+
+def _print_side_by_side(result, first: str, second: str) -> None:
+    from leadscore.backtest import side_by_side
+
+    table = Table(title=f"Backtest on {len(result.days)} days, outcomes up to {result.outcome_day}")
+    for column in ("scope", "metric", first, second, "change"):
+        table.add_column(column, justify="left" if column in {"scope", "metric"} else "right")
+    for row in side_by_side(result, first, second):
+        table.add_row(*row)
+    Console().print(table)
+    console.print(f"{len(result.flips):,} lead-days change MQL status; {result.folder}")
+
+
+HistoryStart = Annotated[Optional[str], typer.Option(help="First day of history, YYYY-MM-DD (default: 180 days before --as-of)")]
+HistoryEnd = Annotated[Optional[str], typer.Option(help="Last day of history, YYYY-MM-DD (default: --as-of); only days whose conversion window has ended are scored")]
+HistoryEvery = Annotated[int, typer.Option(min=1, help="Score every Nth day of the range")]
+OutcomeDay = Annotated[Optional[str], typer.Option(help="Outcomes (lifecycle stages) are known up to this day, YYYY-MM-DD (default: today)")]
+
+
+@app.command()
+def backtest(
+    candidate: Annotated[str, typer.Option(help="Candidate seeds: a folder of seed CSVs, or a git revision of seeds/")],
+    start: HistoryStart = None,
+    end: HistoryEnd = None,
+    every: HistoryEvery = 14,
+    as_of: OutcomeDay = None,
+    out: Annotated[Optional[Path], typer.Option(help="Output folder (default reports/backtest/<candidate>-<as-of>)")] = None,
+    project_dir: ProjectDir = None,
+    landing_dir: LandingDir = None,
+) -> None:
+    """Score past days with the live seeds and with CANDIDATE, each into its own temporary
+    DuckDB file (never the warehouse), and compare: ROC AUC, PR AUC, top-decile lift, MQLs and
+    MQL->SQL rate, and the leads whose MQL status would flip."""
+    import re
+
+    from leadscore.backtest import BacktestError, run_backtest
+
+    settings = _settings(project_dir, None, landing_dir)
+    _check_candidate(settings, candidate)
+    days, outcome_day = _history_days(settings, start, end, every, as_of)
+    name = re.sub(r"[^A-Za-z0-9._-]+", "_", Path(candidate).name or candidate).strip("_") or "candidate"
+    folder = (out or settings.reports_dir / "backtest" / f"{name}-{outcome_day}").resolve()
+    try:
+        with console.status("Backtesting...") as status:
+            result = run_backtest(
+                settings, candidate, days, outcome_day, folder, progress=lambda step: status.update(f"Backtest: {step}...")
+            )
+    except BacktestError as error:
+        console.print(str(error), style="red", markup=False, soft_wrap=True)
+        raise typer.Exit(1) from error
+    _print_side_by_side(result, "live", "candidate")
+    console.print(f"Wrote {folder / 'comparison.csv'}, mql_flips.csv and backtest.html")
+
+
+@app.command("suggest-weights")
+def suggest_weights_command(
+    start: HistoryStart = None,
+    end: HistoryEnd = None,
+    every: HistoryEvery = 14,
+    as_of: OutcomeDay = None,
+    out: Annotated[Optional[Path], typer.Option(help="Candidate folder to write (default seeds_candidates/suggested-<as-of>)")] = None,
+    project_dir: ProjectDir = None,
+    landing_dir: LandingDir = None,
+) -> None:
+    """Learn weights from outcomes: a regularised logistic regression on which rules fired
+    before the conversion window (earlier days), rescaled to integer points and written as a
+    candidate seed folder, then backtested against the live seeds on the later days. The live
+    seeds are never changed."""
+    from leadscore.backtest import BacktestError
+    from leadscore.seedsets import LIVE_SEEDS
+    from leadscore.suggest_weights import suggest_weights
+
+    settings = _settings(project_dir, None, landing_dir)
+    days, outcome_day = _history_days(settings, start, end, every, as_of)
+    folder = (out or settings.project_dir / "seeds_candidates" / f"suggested-{outcome_day}").resolve()
+    live = (settings.project_dir / LIVE_SEEDS).resolve()
+    if folder == live or live in folder.parents:
+        console.print(
+            f"--out {folder} is the live seed folder: suggest-weights never changes the live seeds",
+            style="red", markup=False, soft_wrap=True,
+        )
+        raise typer.Exit(2)
+    try:
+        with console.status("Suggesting weights...") as status:
+            suggestion = suggest_weights(
+                settings, days, outcome_day, folder, progress=lambda step: status.update(f"Suggest weights: {step}...")
+            )
+    except BacktestError as error:
+        console.print(str(error), style="red", markup=False, soft_wrap=True)
+        raise typer.Exit(1) from error
+    _print_side_by_side(suggestion.backtest, "live", "suggested")
+    console.print(
+        f"Candidate seeds in {folder} (learned on {', '.join(map(str, suggestion.train_days))}); "
+        f"expected gain in {folder / 'report' / 'expected_gain.md'}"
+    )
 
 
 def main() -> None:  # pragma: no cover - console script entry

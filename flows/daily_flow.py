@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
@@ -21,6 +21,7 @@ from leadscore.publish import PUBLISHED_TABLES, publish_tables
 from leadscore.quarantine import quarantine_counts
 from leadscore.reports import write_report
 from leadscore.runlock import RunLockedError, run_lock
+from leadscore.seedsets import SeedSetError, candidate_csvs, seed_overlay
 from leadscore.settings import Settings
 from leadscore.warehouse import day_summary
 
@@ -125,11 +126,13 @@ def daily_scoring(
     reports_dir: str | None = None,
     tables_to_publish: tuple[str, ...] = PUBLISHED_TABLES,
     verbose: bool = False,
+    seeds_dir: str | None = None,
 ) -> RunSummary:
     """Score every lead for one day (default today), test, publish and report.
 
     Nothing is published unless the build and every test pass, so BI tools keep yesterday's
-    tables after a failed run."""
+    tables after a failed run. `seeds_dir` scores with another seed folder (a candidate: its
+    CSVs replace the live ones, the other seeds stay live); the seed tests check it first."""
     started = time.monotonic()
     day = as_of or date.today()
     settings = Settings.resolve(
@@ -142,7 +145,13 @@ def daily_scoring(
     logger = get_run_logger()
     # one run at a time per warehouse; a second run fails at once (the CLI exits with 3)
     with run_lock(settings):
-        summary = _run(settings, day, tables_to_publish, verbose, started)
+        if seeds_dir is not None:
+            try:
+                candidate_csvs(settings.project_dir, seeds_dir)
+            except SeedSetError as error:
+                raise InputError(str(error)) from error
+        with seed_overlay(settings.project_dir, seeds_dir) as seeds:
+            summary = _run(replace(settings, seeds_dir=seeds), day, tables_to_publish, verbose, started)
     _artifacts(summary)
     for line in summary.lines():
         logger.info(line)

@@ -38,6 +38,8 @@ class Settings:
     target: str
     # e-mail, first and last name in the published fct_lead_scores (LEADSCORE_PUBLISH_PERSONAL_DATA)
     publish_personal_data: bool = False
+    # the seed folder dbt reads (dbt_project.yml's seed-paths, LEADSCORE_SEEDS_DIR); None: seeds/
+    seeds_dir: Path | None = None
 
     @classmethod
     def resolve(
@@ -99,6 +101,8 @@ class Settings:
             "LEADSCORE_LANDING_DIR": str(self.landing_dir),
             "LEADSCORE_TARGET": self.target,
             "LEADSCORE_EMAIL_SALT": self.email_salt(),
+            # relative: dbt places seed tests' compiled SQL under the seed folder's project path
+            "LEADSCORE_SEEDS_DIR": os.path.relpath(self.seeds_dir, self.project_dir) if self.seeds_dir else "seeds",
             "DO_NOT_TRACK": "1",
             "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
         }
