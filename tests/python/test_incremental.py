@@ -64,12 +64,22 @@ def warehouses(tmp_path_factory: pytest.TempPathFactory) -> Path:
         f"select lead_id from fct_lead_scores where lead_created_at < date '{DAY}' - 30 "
         "order by behaviour_score, lead_id limit 1",
     )[0][0]
+    # and a copy of an event 40 days back, of the first lead: it comes first in the copy order,
+    # so that older day loses the event
+    first_lead, copied_id = _query(
+        tmp_path, "incremental",
+        f"select (select min(lead_id) from int_events_validated), min(event_id) from int_events_validated "
+        f"where event_date = date '{DAY}' - 40 and lead_id > (select min(lead_id) from int_events_validated)",
+    )[0]
     with duckdb.connect() as con:
         late = str(full / "events" / "late.parquet")
         con.execute(
-            f"copy (select 'LATE1' as event_id, '{late_lead}' as lead_id, 'demo_request' as event_type, "
-            f"timestamp '{DAY - timedelta(days=2)} 11:00:00' as occurred_at) to '{late}' (format parquet)"
+            f"copy (select * from (values "
+            f"('LATE1', '{late_lead}', 'demo_request', timestamp '{DAY - timedelta(days=2)} 11:00:00'), "
+            f"('{copied_id}', '{first_lead}', 'page_view', timestamp '{DAY - timedelta(days=1)} 09:00:00')"
+            f") as t(event_id, lead_id, event_type, occurred_at)) to '{late}' (format parquet)"
         )
+    (tmp_path / "copied_id").write_text(copied_id)
     _run(tmp_path, full, "incremental", DAY)
     _run(tmp_path, full, "full", DAY, full_refresh=True)
     monkeypatch.undo()
@@ -125,3 +135,15 @@ def test_late_event_within_lookback_is_picked_up(warehouses: Path) -> None:
     assert _query(warehouses, "incremental", score)[0][0] > _query(warehouses, "incremental_day.duckdb", score)[0][0]
     differences = compare_outputs(_db(warehouses, "full"), _db(warehouses, "incremental"), DAY)
     assert differences == {table: 0 for table in COMPARED}
+
+
+def test_new_copy_of_an_old_event_displaces_it_as_a_full_rebuild_does(warehouses: Path) -> None:
+    copied_id = (warehouses / "copied_id").read_text()
+    kept = f"select event_date, lead_id from int_events_validated where event_id = '{copied_id}'"
+    assert _query(warehouses, "incremental", kept) == _query(warehouses, "full", kept)
+    assert _query(warehouses, "incremental", kept)[0][0] == DAY - timedelta(days=1)
+    daily = (
+        "select activity_date, lead_id, event_type, page_category, event_count, duration_seconds "
+        f"from int_lead_daily_activity_stored where activity_date >= date '{DAY}' - 45 order by all"
+    )
+    assert _query(warehouses, "incremental", daily) == _query(warehouses, "full", daily)

@@ -10,14 +10,15 @@
 {#- The events scoring may use, by the quarantine rules (models/quarantine/quarantine_events):
     only rows of a lead in the leads file, of a known event type (event_types seed, directly or via
     value_aliases) and with a plausible timestamp (from 2000 up to the current day); of an event
-    exported twice (same event_id among those rows) one copy, picked by a fixed order among all
-    copies; events without an id are never duplicates. A negative duration is read as unknown.
+    exported twice (same event_id among those rows) one copy, picked by a fixed order; events
+    without an id are never duplicates. A negative duration is read as unknown.
     Stored for every day up to the latest as-of day run so far. A first run (or --full-refresh)
-    reads every event; a later run replaces only the days from activity_first_recomputed_day() to
-    the as-of day, the days of every event of a lead it has no event of yet, and the days of other
-    copies of those days' events, each day from all its events and with every copy of them in
-    view, so the table equals a full rebuild. loaded_at tells int_lead_daily_activity_stored which
-    days were replaced. -#}
+    reads every event; a later run replaces the days from activity_first_recomputed_day() to the
+    as-of day and the days of every event of a lead it holds no event of yet, plus any older day
+    whose stored copy of one of those events may now lose to the new one, each day from all of
+    its events. The kept copies stored on other days take part in picking the copy, so the table
+    equals a full rebuild (except for copies dated after the as-of day, seen once their day is
+    stored). loaded_at tells int_lead_daily_activity_stored which days were replaced. -#}
 
 with
 
@@ -42,7 +43,15 @@ event_types as (
 usable as (
     -- the rows one copy of each event id is picked from
     select
-        events.*,
+        events.event_id,
+        events.lead_id,
+        events.event_type,
+        events.occurred_at,
+        events.page_url,
+        events.duration_seconds,
+        events.campaign,
+        events.content,
+        events.device,
         cast(events.occurred_at as date) as event_date
     from events
     inner join leads
@@ -60,15 +69,17 @@ first_recomputed_day as (
     select {{ activity_first_recomputed_day(this, 'event_date') }} as first_day
 ),
 
+stored as (
+    select * from {{ this }}
+),
+
 stored_leads as (
-    select distinct lead_id from {{ this }}
+    select distinct lead_id from stored
 ),
 
 arrived as (
     -- the window's events, and every event of a lead the table has no row of yet
-    select
-        usable.event_id,
-        usable.event_date
+    select usable.*
     from usable
     cross join first_recomputed_day
     left join stored_leads
@@ -80,33 +91,45 @@ arrived as (
         )
 ),
 
+arrived_days as (
+    select distinct event_date from arrived
+),
+
 arrived_ids as (
     select distinct event_id from arrived
     where event_id is not null
 ),
 
-arrived_copies as (
-    -- a new copy can displace the kept copy of an older day: that day is recomputed too
-    select usable.event_date
-    from usable
+displaced_days as (
+    -- a stored copy of an arrived event on another day may lose to it: that day is recomputed
+    select distinct stored.event_date
+    from stored
     inner join arrived_ids
-        on usable.event_id = arrived_ids.event_id
-    where usable.event_date <= {{ as_of_date() }}
+        on stored.event_id = arrived_ids.event_id
+    left join arrived_days
+        on stored.event_date = arrived_days.event_date
+    where arrived_days.event_date is null
+        and stored.event_date <= {{ as_of_date() }}
 ),
 
 recomputed_days as (
-    select event_date from arrived
+    select event_date from arrived_days
     union
-    select event_date from arrived_copies
+    select event_date from displaced_days
 ),
 
 day_events as (
     select
+        arrived.*,
+        true as is_recomputed
+    from arrived
+    union all
+    select
         usable.*,
         true as is_recomputed
     from usable
-    inner join recomputed_days
-        on usable.event_date = recomputed_days.event_date
+    inner join displaced_days
+        on usable.event_date = displaced_days.event_date
 ),
 
 day_event_ids as (
@@ -114,23 +137,34 @@ day_event_ids as (
     where event_id is not null
 ),
 
-outside_copies as (
-    -- copies on days not recomputed still decide which copy of an event is kept
+stored_copies as (
+    -- the kept copy of a recomputed event on a day not recomputed still wins when it comes
+    -- first (a copy that lost before cannot win now: it comes after that kept copy)
+    -- (a negative duration is stored as unknown: the order of such copies may differ)
     select
-        usable.*,
+        stored.event_id,
+        stored.lead_id,
+        stored.event_type,
+        stored.occurred_at,
+        stored.page_url,
+        stored.duration_seconds,
+        stored.campaign,
+        stored.content,
+        stored.device,
+        stored.event_date,
         false as is_recomputed
-    from usable
+    from stored
     inner join day_event_ids
-        on usable.event_id = day_event_ids.event_id
+        on stored.event_id = day_event_ids.event_id
     left join recomputed_days
-        on usable.event_date = recomputed_days.event_date
+        on stored.event_date = recomputed_days.event_date
     where recomputed_days.event_date is null
 ),
 
 candidates as (
     select * from day_events
     union all
-    select * from outside_copies
+    select * from stored_copies
 ),
 
 {% else %}
