@@ -29,14 +29,14 @@ def auc_chart(result: BacktestResult) -> str:
     body = [_text(left - 6, bottom - 150 + 4, "1.0", "end", "muted"), _text(left - 6, bottom + 4, "0", "end", "muted")]
     for group, metric in enumerate(("roc_auc", "pr_auc")):
         x0 = left + 20 + group * 230
-        body.append(_text(x0 + 90, bottom + 18, LABELS[metric], "middle", "strong"))
+        body.append(_text(x0 + (len(sets) * 60 - 16) / 2, bottom + 18, LABELS[metric], "middle", "strong"))
         for index, name in enumerate(sets):
             value = result.metric(name, metric) or 0.0
             bar_height = 150 * float(value)
             x = x0 + index * 60
             body.append(_bar(x, bottom - bar_height, 44, bar_height, COLOURS[index % 3], f"{name} {LABELS[metric]} {value:.3f}"))
             body.append(_text(x + 22, bottom - bar_height - 4, f"{value:.3f}", "middle"))
-            body.append(_text(x + 22, bottom + 32, _e(name), "middle", "muted"))
+            body.append(_text(x + 22, bottom + 34, _e(name), "middle", "muted"))
     return _svg("backtest-auc", width, height + 20, "ROC AUC and PR AUC per seed set", body)
 
 

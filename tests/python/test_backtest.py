@@ -12,7 +12,6 @@ from datetime import date
 from pathlib import Path
 
 import duckdb
-import pytest
 
 from conftest import PROJECT_DIR, make_settings, write_csv
 from leadscore.backtest import Observation, observation_days, run_backtest, score_metrics, top_decile_lift
@@ -175,10 +174,10 @@ def test_run_with_another_seed_folder(cli_env: Path) -> None:
     assert "neither a folder nor a git revision" in missing.stdout + missing.stderr
 
 
-@pytest.mark.parametrize("revision", ["HEAD"])
-def test_candidate_from_a_git_revision(revision: str, tmp_path: Path) -> None:
+def test_candidate_from_a_git_revision(tmp_path: Path) -> None:
     from leadscore.seedsets import candidate_csvs, write_overlay
 
+    revision = "HEAD"
     files = candidate_csvs(PROJECT_DIR, revision)
     committed = subprocess.run(
         ["git", "show", f"{revision}:seeds/fit_rules.csv"], cwd=PROJECT_DIR, capture_output=True, check=True
