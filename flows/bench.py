@@ -113,8 +113,28 @@ def prepare_landing(root: Path, leads: int, day: date) -> tuple[Path, Path, int]
     return history, full, counts["events"]
 
 
+PROJECT_PARTS = ("dbt_project.yml", "profiles.yml", "models", "macros", "seeds", "seed_overlays", "tests")
+
+
+def freeze_project(root: Path) -> Path:
+    """A copy of the dbt project for the whole run: edits made meanwhile neither change what is
+    measured nor make dbt parse the project again."""
+    from leadscore.settings import find_project_dir
+
+    source, copy = find_project_dir(), root / "project"
+    copy.mkdir(parents=True, exist_ok=True)
+    for part in PROJECT_PARTS:
+        if (source / part).is_dir():
+            shutil.copytree(source / part, copy / part, ignore=shutil.ignore_patterns("python", "__pycache__"))
+        elif (source / part).exists():
+            shutil.copy2(source / part, copy / part)
+    return copy
+
+
 def _child_environment(root: Path, landing: Path, warehouse: Path) -> dict[str, str]:
     env = dict(os.environ)
+    if (root / "project").is_dir():
+        env["LEADSCORE_PROJECT_DIR"] = str(root / "project")
     env.update(
         LEADSCORE_LANDING_DIR=str(landing),
         LEADSCORE_DUCKDB_PATH=str(warehouse),
@@ -146,11 +166,18 @@ def bench_size(
     name: str, leads: int, root: Path, repeats: int, day: date, log=print, full_from_base: bool = False
 ) -> SizeResult:
     root.mkdir(parents=True, exist_ok=True)
+    freeze_project(root)
     log(f"[{name}] generating {leads:,} leads into {root}")
     history, full, events = prepare_landing(root, leads, day)
-    base = root / "base" / "leadscore.duckdb"
+    base = root / "base.duckdb"
+    # every timed dbt step uses one warehouse path, landing folder and vars, as daily runs do:
+    # a change in any of them makes dbt parse the whole project again
+    warehouse = root / "warehouse" / "leadscore.duckdb"
+    environment = _child_environment(root, full, warehouse)
     log(f"[{name}] {events:,} events; building the warehouse for {day - timedelta(days=1)} (not timed)")
-    seconds, rss = run_child("build", day - timedelta(days=1), _child_environment(root, history, base))
+    seconds, rss = run_child("build", day - timedelta(days=1), _child_environment(root, history, warehouse))
+    shutil.copy2(warehouse, base)
+    run_child("startup", day, environment)  # warm dbt's partial parse for the new day (not timed)
     measures = {kind: Measure(kind) for kind in KINDS}
     kinds = KINDS
     if full_from_base:
@@ -162,19 +189,18 @@ def bench_size(
         kinds = tuple(kind for kind in KINDS if kind != "full")
     for repeat in range(1, repeats + 1):
         for kind in kinds:
-            warehouse = root / kind / "leadscore.duckdb"
             if kind in ("full", "incremental"):
-                shutil.rmtree(warehouse.parent, ignore_errors=True)
-                warehouse.parent.mkdir(parents=True)
                 shutil.copy2(base, warehouse)
             step = {"full": "build_full_refresh", "incremental": "build"}.get(kind, kind)
-            seconds, rss = run_child(step, day, _child_environment(root, full, warehouse))
+            seconds, rss = run_child(step, day, environment)
             measures[kind].seconds.append(seconds)
             measures[kind].peak_rss_mib.append(rss)
             log(f"[{name}] repeat {repeat}: {kind} {seconds:.1f} s, peak RSS {rss:.0f} MiB")
+            if kind in ("full", "incremental"):
+                shutil.copy2(warehouse, root / f"{kind}.duckdb")
     identical = (
         {} if full_from_base
-        else compare_outputs(root / "full" / "leadscore.duckdb", root / "incremental" / "leadscore.duckdb", day)
+        else compare_outputs(root / "full.duckdb", root / "incremental.duckdb", day)
     )
     return SizeResult(name, leads, events, measures, identical)
 
