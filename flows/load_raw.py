@@ -83,3 +83,40 @@ def load_spark(landing_dir: Path, spark: Any, schema: str = "landing") -> dict[s
             frame.write.mode("overwrite").saveAsTable(f"{schema}.{table}")
             counts[table] = spark.table(f"{schema}.{table}").count()
     return counts
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m leadscore.load_raw [LANDING_DIR]`: the landing files into Postgres's raw tables
+    (connection from LEADSCORE_PG_*, schema LEADSCORE_SOURCE_SCHEMA), as profiles.yml connects."""
+    import argparse
+    import os
+
+    parser = argparse.ArgumentParser(prog="python -m leadscore.load_raw", description=main.__doc__)
+    parser.add_argument("landing_dir", nargs="?", default=os.environ.get("LEADSCORE_LANDING_DIR", "data/landing"))
+    args = parser.parse_args(argv)
+    landing = Path(args.landing_dir)
+    if file_reader(landing, "leads") is None:
+        print(f"no leads file in {landing} (leads.parquet, leads.csv, leads.csv.gz or leads/)")
+        return 2
+    import psycopg2
+
+    try:
+        connection = psycopg2.connect(
+            host=os.environ.get("LEADSCORE_PG_HOST", "127.0.0.1"),
+            port=int(os.environ.get("LEADSCORE_PG_PORT", "5432")),
+            user=os.environ.get("LEADSCORE_PG_USER", "leadscore"),
+            password=os.environ.get("LEADSCORE_PG_PASSWORD", ""),
+            dbname=os.environ.get("LEADSCORE_PG_DATABASE", "leadscore"),
+        )
+    except psycopg2.OperationalError as error:
+        print(f"cannot connect to Postgres: {str(error).strip()}")
+        return 2
+    with connection:
+        counts = load_postgres(landing, connection, os.environ.get("LEADSCORE_SOURCE_SCHEMA", "landing"))
+    connection.close()
+    print(", ".join(f"{table}: {rows:,} rows" for table, rows in counts.items()))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -81,7 +81,7 @@ def test_full_dbt_build_passes_on_postgres_with_every_test(engines: dict[str, An
         on_duckdb = {o.unique_id for o in duck.outcomes if o.resource_type == kind}
         assert on_postgres == on_duckdb and on_duckdb, (kind, on_postgres ^ on_duckdb)
         assert postgres.count(kind, "error") == postgres.count(kind, "fail") == 0, kind
-    assert postgres.count("unit_test", "pass") == duck.count("unit_test", "pass") > 50
+    assert postgres.count("unit_test", "pass") == duck.count("unit_test", "pass") >= 30
 
 
 @pytest.mark.parametrize("table", sorted(COMPARED))

@@ -114,3 +114,22 @@ def test_docs_generate_shows_lineage_from_seeds_and_sources_to_exposures(tmp_pat
     dashboard = ancestors("exposure.leadscore.lead_scoring_overview")
     assert every_source <= dashboard
     assert {"seed.leadscore.fit_rules", "seed.leadscore.behaviour_rules"} <= dashboard
+
+
+def test_sqlfluff_is_clean_over_models_and_macros(tmp_path: Path) -> None:
+    # the dbt templater compiles every model; staging reads the landing files while compiling
+    generate_demo_data(tmp_path / "landing", leads=50, seed=3, file_format="csv", events_per_lead=5)
+    extra = {"DBT_TARGET_PATH": str(tmp_path / "dbt_target"), "DBT_LOG_PATH": str(tmp_path / "dbt_logs")}
+    lint = subprocess.run(
+        [str(BIN / "sqlfluff"), "lint", "models", "macros", "--processes", "1", "--format", "json"],
+        cwd=PROJECT_DIR, capture_output=True, text=True, env=environment(tmp_path, extra),
+    )
+    report = json.loads(lint.stdout or "[]")
+    violations = [
+        f"{item['filepath']}:{violation['start_line_no']} {violation['code']} {violation['description']}"
+        for item in report
+        for violation in item["violations"]
+    ]
+    assert violations == [], "\n".join(violations)
+    assert lint.returncode == 0, lint.stderr[-2000:]
+    assert len(report) > 30  # every model was linted, not skipped

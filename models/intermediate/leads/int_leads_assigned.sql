@@ -34,7 +34,7 @@ matched as (
         on attributes.attribute = assignments.attribute
     left join attribute_lists
         on assignments.match_type = 'in_list'
-        and attribute_lists.list_name = assignments.match_value
+        and assignments.match_value = attribute_lists.list_name
         and lower(attribute_lists.list_value) = attributes.attribute_value
     where {{ attribute_matches('attributes.attribute_value', 'assignments', number='attributes.attribute_number', lists='attribute_lists') }}
 ),

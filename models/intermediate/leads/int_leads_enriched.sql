@@ -44,7 +44,7 @@ leads_as_of as (
         budget,
         purchase_timeline,
         stated_need
-        {%- for column in lead_extras %},
+    {%- for column in lead_extras %},
         {{ column }}
         {%- endfor %}
     from leads
@@ -100,10 +100,10 @@ enriched as (
         account_country.country_code as account_country_code,
         account_country.region as account_region,
         accounts.business_model as account_business_model
-        {%- for column in lead_extras %},
+    {%- for column in lead_extras %},
         leads_as_of.{{ column }}
         {%- endfor %}
-        {%- for column in account_extras %},
+    {%- for column in account_extras %},
         accounts.{{ column }} as account_{{ column }}
         {%- endfor %}
     from leads_as_of

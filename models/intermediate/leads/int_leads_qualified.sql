@@ -29,7 +29,7 @@ met as (
         on attributes.attribute = criteria.attribute
     left join attribute_lists
         on criteria.match_type = 'in_list'
-        and attribute_lists.list_name = criteria.match_value
+        and criteria.match_value = attribute_lists.list_name
         and lower(attribute_lists.list_value) = attributes.attribute_value
     where {{ attribute_matches('attributes.attribute_value', 'criteria', number='attributes.attribute_number', lists='attribute_lists') }}
 ),

@@ -93,8 +93,8 @@ candidates as (
     from slots
     inner join event_rules
         on slots.event_type = event_rules.event_type
-        and (event_rules.page_category = slots.page_category or event_rules.page_category = '*')
-        and (event_rules.model_id = slots.model_id or event_rules.model_id = 'all')
+        and (slots.page_category = event_rules.page_category or event_rules.page_category = '*')
+        and (slots.model_id = event_rules.model_id or event_rules.model_id = 'all')
 ),
 
 final as (

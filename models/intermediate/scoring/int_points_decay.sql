@@ -50,7 +50,7 @@ lead_rules as (
     inner join leads
         on assigned.lead_id = leads.lead_id
     inner join decay_rules
-        on decay_rules.model_id = assigned.model_id or decay_rules.model_id = 'all'
+        on assigned.model_id = decay_rules.model_id or decay_rules.model_id = 'all'
 ),
 
 inactivity as (
@@ -90,8 +90,10 @@ window_rules as (
     select *
     from lead_rules
     where decay_kind in ('unopened_emails', 'no_recent_event')
-        and (created_date is null
-            or created_date <= {{ dbt.dateadd('day', '-1 * window_days', as_of_date()) }})
+        and (
+            created_date is null
+            or created_date <= {{ dbt.dateadd('day', '-1 * window_days', as_of_date()) }}
+        )
 ),
 
 window_counts as (

@@ -26,10 +26,10 @@ in_window as (
         daily.duration_seconds
     from assigned
     inner join engagement_rules
-        on engagement_rules.model_id = assigned.model_id or engagement_rules.model_id = 'all'
+        on assigned.model_id = engagement_rules.model_id or engagement_rules.model_id = 'all'
     inner join daily
         on assigned.lead_id = daily.lead_id
-        and daily.event_type = engagement_rules.event_type
+        and engagement_rules.event_type = daily.event_type
         and daily.activity_date > {{ dbt.dateadd('day', '-1 * engagement_rules.window_days', as_of_date()) }}
 ),
 

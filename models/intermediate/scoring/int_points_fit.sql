@@ -32,10 +32,10 @@ matched as (
         on assigned.lead_id = attributes.lead_id
     inner join fit_rules
         on attributes.attribute = fit_rules.attribute
-        and (fit_rules.model_id = assigned.model_id or fit_rules.model_id = 'all')
+        and (assigned.model_id = fit_rules.model_id or fit_rules.model_id = 'all')
     left join attribute_lists
         on fit_rules.match_type = 'in_list'
-        and attribute_lists.list_name = fit_rules.match_value
+        and fit_rules.match_value = attribute_lists.list_name
         and lower(attribute_lists.list_value) = attributes.attribute_value
     where {{ attribute_matches('attributes.attribute_value', 'fit_rules', number='attributes.attribute_number', lists='attribute_lists') }}
 ),

@@ -74,7 +74,7 @@ inactivity as (
         on assigned.lead_id = last_activity.lead_id
     inner join negative_rules
         on negative_rules.rule_kind = 'inactivity'
-        and (negative_rules.model_id = assigned.model_id or negative_rules.model_id = 'all')
+        and (assigned.model_id = negative_rules.model_id or negative_rules.model_id = 'all')
 ),
 
 inactivity_hits as (
@@ -106,7 +106,7 @@ rejection_hits as (
         on assigned.lead_id = rejections.lead_id
     inner join negative_rules
         on negative_rules.rule_kind = 'rejection_reason'
-        and (negative_rules.model_id = assigned.model_id or negative_rules.model_id = 'all')
+        and (assigned.model_id = negative_rules.model_id or negative_rules.model_id = 'all')
         and {{ attribute_matches('rejections.reason', 'negative_rules') }}
     group by
         assigned.lead_id,

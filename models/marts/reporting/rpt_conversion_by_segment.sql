@@ -158,7 +158,7 @@ reasons_ranked as (
         *,
         row_number() over (
             partition by segment_dimension, segment_value, cohort_month, is_all_cohorts
-            order by reason_leads desc, rejection_reason
+            order by reason_leads desc, rejection_reason asc
         ) as reason_rank
     from reason_counts
 ),

@@ -43,11 +43,12 @@ candidates as (
         report_settings.priority_list_size
     from scores
     cross join report_settings
-    where (
+    where
+        scores.stage_reached not in ('sql', 'opportunity', 'won', 'lost', 'rejected')
+        and (
             scores.is_mql
             or scores.total_score >= report_settings.near_mql_share * scores.mql_threshold
         )
-        and scores.stage_reached not in ('sql', 'opportunity', 'won', 'lost', 'rejected')
 ),
 
 ranked as (
@@ -56,13 +57,13 @@ ranked as (
     select
         candidates.*,
         row_number() over (
-            partition by model_id
+            partition by candidates.model_id
             order by
-                case when is_mql then 0 else 1 end,
-                total_score desc,
-                case when last_activity_date is null then 1 else 0 end,
-                last_activity_date desc,
-                lead_id
+                case when candidates.is_mql then 0 else 1 end,
+                candidates.total_score desc,
+                case when candidates.last_activity_date is null then 1 else 0 end,
+                candidates.last_activity_date desc,
+                candidates.lead_id asc
         ) as priority_rank
     from candidates
 ),
@@ -91,7 +92,7 @@ positive_points as (
         || ')' as reason,
         row_number() over (
             partition by points.lead_id, points.model_id
-            order by points.final_points desc, points.rule_id
+            order by points.final_points desc, points.rule_id asc
         ) as reason_rank
     from points
     inner join listed

@@ -41,7 +41,7 @@ thresholds as (
     select
         model_totals.model_id,
         model_totals.first_threshold
-            + 5 * (cast(steps.generated_number as {{ dbt.type_int() }}) - 1) as threshold
+        + 5 * (cast(steps.generated_number as {{ dbt.type_int() }}) - 1) as threshold
     from model_totals
     inner join steps
         on steps.generated_number <= (model_totals.last_threshold - model_totals.first_threshold) / 5 + 1
@@ -91,10 +91,10 @@ measured as (
         -- 2PR / (P + R) written with counts: one division, so equal F1s compare equal, and
         -- defined (0) where no observation passes
         2.0 * passing.conversions_captured
-            / nullif(passing.mqls_at_threshold + model_totals.conversions, 0) as f1_value,
+        / nullif(passing.mqls_at_threshold + model_totals.conversions, 0) as f1_value,
         passing.mqls_at_threshold > 0
-            and passing.mqls_at_threshold >= settings.min_segment_leads
-            and passing.conversions_captured >= settings.target_mql_to_sql_rate * passing.mqls_at_threshold
+        and passing.mqls_at_threshold >= settings.min_segment_leads
+        and passing.conversions_captured >= settings.target_mql_to_sql_rate * passing.mqls_at_threshold
             as reaches_target
     from passing
     inner join model_totals
@@ -129,12 +129,12 @@ rule_words as (
         threshold_rule,
         'sql within ' || cast(conversion_window_days as {{ dbt.type_string() }}) || ' days' as window_words,
         'MQL->SQL rate >= '
-            || case
-                when target_mql_to_sql_rate * 100 = floor(target_mql_to_sql_rate * 100)
-                    then cast(cast(target_mql_to_sql_rate * 100 as {{ dbt.type_int() }}) as {{ dbt.type_string() }})
-                else cast(cast(target_mql_to_sql_rate * 100 as decimal(18, 2)) as {{ dbt.type_string() }})
-            end
-            || '%' as target_words,
+        || case
+            when target_mql_to_sql_rate * 100 = floor(target_mql_to_sql_rate * 100)
+                then cast(cast(target_mql_to_sql_rate * 100 as {{ dbt.type_int() }}) as {{ dbt.type_string() }})
+            else cast(cast(target_mql_to_sql_rate * 100 as decimal(18, 2)) as {{ dbt.type_string() }})
+        end
+        || '%' as target_words,
         'at least ' || cast(min_segment_leads as {{ dbt.type_string() }}) || ' MQLs' as size_words
     from settings
 ),

@@ -114,7 +114,7 @@ final as (
         grades.fit_grade,
         scoring_models.mql_threshold,
         scored.total_score >= scoring_models.mql_threshold
-            and (scoring_models.mql_min_fit_score is null or scored.fit_score >= scoring_models.mql_min_fit_score)
+        and (scoring_models.mql_min_fit_score is null or scored.fit_score >= scoring_models.mql_min_fit_score)
             as is_mql,
         qualification.bant_criteria_met,
         qualification.qualification_status,

@@ -16,7 +16,7 @@ cleaned as (
         {{ parse_as('annual_revenue', 'decimal(18,2)') }} as annual_revenue,
         {{ clean_text('country') }} as country,
         {{ clean_category('business_model') }} as business_model
-        {%- for column in extra_columns %},
+    {%- for column in extra_columns %},
         lower({{ clean_text(column) }}) as {{ column }}
         {%- endfor %}
     from source
@@ -43,7 +43,7 @@ final as (
         annual_revenue,
         country,
         business_model
-        {%- for column in extra_columns %},
+    {%- for column in extra_columns %},
         {{ column }}
         {%- endfor %}
     from deduplicated

@@ -24,7 +24,7 @@ cleaned as (
         {{ parse_as('budget', 'decimal(18,2)') }} as budget,
         {{ clean_category('purchase_timeline') }} as purchase_timeline,
         {{ clean_text('stated_need') }} as stated_need
-        {%- for column in extra_columns %},
+    {%- for column in extra_columns %},
         lower({{ clean_text(column) }}) as {{ column }}
         {%- endfor %}
     from source
@@ -59,7 +59,7 @@ final as (
         budget,
         purchase_timeline,
         stated_need
-        {%- for column in extra_columns %},
+    {%- for column in extra_columns %},
         {{ column }}
         {%- endfor %}
     from deduplicated
