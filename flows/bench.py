@@ -168,7 +168,10 @@ def bench_size(
     root.mkdir(parents=True, exist_ok=True)
     freeze_project(root)
     log(f"[{name}] generating {leads:,} leads into {root}")
-    history, full, events = prepare_landing(root, leads, day)
+    # in a child too: a child's peak RSS counts the parent's RSS at fork, so the parent stays small
+    run_child("prepare", day, {**os.environ, "LEADSCORE_BENCH_ROOT": str(root), "LEADSCORE_BENCH_LEADS": str(leads)})
+    history, full = root / "landing_history", root / "landing_full"
+    events = json.loads((root / "prepared.json").read_text())["events"]
     base = root / "base.duckdb"
     # every timed dbt step uses one warehouse path, landing folder and vars, as daily runs do:
     # a change in any of them makes dbt parse the whole project again
@@ -440,7 +443,11 @@ def _child(step: str, day: date) -> None:
 
 if __name__ == "__main__":
     step, day_text = sys.argv[1], sys.argv[2]
-    if step == "floor":
+    if step == "prepare":
+        bench_root = Path(os.environ["LEADSCORE_BENCH_ROOT"])
+        _, _, event_rows = prepare_landing(bench_root, int(os.environ["LEADSCORE_BENCH_LEADS"]), date.fromisoformat(day_text))
+        (bench_root / "prepared.json").write_text(json.dumps({"events": event_rows}))
+    elif step == "floor":
         _floor(date.fromisoformat(day_text))
     else:
         _child(step, date.fromisoformat(day_text))
