@@ -1,7 +1,8 @@
 {{
     config(
         materialized='incremental',
-        incremental_strategy='delete+insert',
+        incremental_strategy=replace_days_strategy(),
+        partition_by=replace_days_partition('activity_date'),
         unique_key='activity_date',
         on_schema_change='fail',
     )
