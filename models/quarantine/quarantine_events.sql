@@ -77,9 +77,9 @@ numbered as (
         case
             when event_id is null or row_reason is not null then 1
             else row_number() over (
-                partition by event_id, row_reason is null
-                order by {{ event_copy_order() }}
-            )
+                    partition by event_id, row_reason is null
+                    order by {{ event_copy_order() }}
+                )
         end as copy_number
     from row_checked
 ),

@@ -7,23 +7,55 @@
 with
 
 quarantined as (
-    select 'leads' as source, reason, is_dropped, run_date from {{ ref('quarantine_leads') }}
+    select
+        'leads' as source,
+        reason,
+        is_dropped,
+        run_date
+    from {{ ref('quarantine_leads') }}
     union all
-    select 'accounts' as source, reason, is_dropped, run_date from {{ ref('quarantine_accounts') }}
+    select
+        'accounts' as source,
+        reason,
+        is_dropped,
+        run_date
+    from {{ ref('quarantine_accounts') }}
     union all
-    select 'events' as source, reason, is_dropped, run_date from {{ ref('quarantine_events') }}
+    select
+        'events' as source,
+        reason,
+        is_dropped,
+        run_date
+    from {{ ref('quarantine_events') }}
     union all
-    select 'lifecycle' as source, reason, is_dropped, run_date from {{ ref('quarantine_lifecycle') }}
+    select
+        'lifecycle' as source,
+        reason,
+        is_dropped,
+        run_date
+    from {{ ref('quarantine_lifecycle') }}
 ),
 
 source_rows as (
-    select 'leads' as source, count(*) as source_rows from {{ landing_relation('crm', 'leads') }}
+    select
+        'leads' as source,
+        count(*) as source_rows
+    from {{ landing_relation('crm', 'leads') }}
     union all
-    select 'accounts' as source, count(*) as source_rows from {{ landing_relation('crm', 'accounts') }}
+    select
+        'accounts' as source,
+        count(*) as source_rows
+    from {{ landing_relation('crm', 'accounts') }}
     union all
-    select 'events' as source, count(*) as source_rows from {{ landing_relation('marketing', 'events') }}
+    select
+        'events' as source,
+        count(*) as source_rows
+    from {{ landing_relation('marketing', 'events') }}
     union all
-    select 'lifecycle' as source, count(*) as source_rows from {{ landing_relation('crm', 'lifecycle') }}
+    select
+        'lifecycle' as source,
+        count(*) as source_rows
+    from {{ landing_relation('crm', 'lifecycle') }}
 ),
 
 counted as (

@@ -185,9 +185,9 @@ numbered as (
         case
             when event_id is null then 1
             else row_number() over (
-                partition by event_id
-                order by {{ event_copy_order() }}
-            )
+                    partition by event_id
+                    order by {{ event_copy_order() }}
+                )
         end as copy_number
     from candidates
 ),
@@ -212,4 +212,3 @@ final as (
 )
 
 select * from final
-

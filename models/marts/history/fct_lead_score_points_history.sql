@@ -1,7 +1,8 @@
 {{
     config(
         materialized='incremental',
-        incremental_strategy='delete+insert',
+        incremental_strategy=replace_days_strategy(),
+        partition_by=replace_days_partition('valid_from'),
         unique_key='valid_from',
         full_refresh=false,
         on_schema_change='append_new_columns',
