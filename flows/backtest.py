@@ -11,16 +11,14 @@ from __future__ import annotations
 
 import csv
 import math
-import os
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from pathlib import Path
 
 import duckdb
 
-from leadscore.dbt_runner import SEED_PHASE, describe_problems, dbt_vars, run_dbt
+from leadscore.dbt_runner import SEED_PHASE, describe_problems, dbt_vars, run_dbt, temporary_environment
 from leadscore.seedsets import LIVE_SEEDS, seed_overlay
 from leadscore.settings import Settings
 
@@ -87,20 +85,9 @@ def observation_days(start: date, end: date, every: int, outcome_day: date, wind
 # --- scoring one seed set -----------------------------------------------------------------------
 
 
-@contextmanager
-def _dbt_folders(work: Path) -> Iterator[None]:
+def _dbt_folders(work: Path):
     """dbt's target and log folders inside the work folder: each seed set parses on its own."""
-    saved = {key: os.environ.get(key) for key in ("DBT_TARGET_PATH", "DBT_LOG_PATH")}
-    os.environ["DBT_TARGET_PATH"] = str(work / "dbt_target")
-    os.environ["DBT_LOG_PATH"] = str(work / "dbt_logs")
-    try:
-        yield
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
+    return temporary_environment({"DBT_TARGET_PATH": str(work / "dbt_target"), "DBT_LOG_PATH": str(work / "dbt_logs")})
 
 
 def _check(settings: Settings, result, what: str) -> None:

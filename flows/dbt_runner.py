@@ -50,7 +50,8 @@ class DbtBuildError(RuntimeError):
 
 
 @contextmanager
-def _environment(values: dict[str, str]) -> Iterator[None]:
+def temporary_environment(values: dict[str, str]) -> Iterator[None]:
+    """Set environment variables for the block; the old values (or their absence) come back after."""
     saved = {key: os.environ.get(key) for key in values}
     os.environ.update(values)
     try:
@@ -89,7 +90,7 @@ def run_dbt(
     ]
     if not verbose:
         command += ["--quiet", "--log-level-file", "info"]
-    with _environment(settings.dbt_environment()):
+    with temporary_environment(settings.dbt_environment()):
         outcome = dbtRunner(callbacks=[callback]).invoke(command)
 
     result = BuildResult(success=bool(outcome.success))
