@@ -5,7 +5,7 @@
 
 with
 
-source as (
+source as {{ inline_cte() }} (
     select * from {{ landing_relation('marketing', 'events') }}
 ),
 
@@ -23,7 +23,7 @@ event_types as (
     select * from {{ ref('event_types') }}
 ),
 
-staged as (
+staged as {{ inline_cte() }} (
     -- the raw text, and the values as staging (stg_marketing__events) cleans them
     select
         event_id as raw_event_id,
@@ -49,7 +49,7 @@ staged as (
     from source
 ),
 
-row_checked as (
+row_checked as {{ inline_cte() }} (
     select
         staged.*,
         case
@@ -70,18 +70,36 @@ row_checked as (
         on coalesce(aliases.canonical_value, staged.event_type) = event_types.event_type
 ),
 
+duplicated_ids as (
+    -- duplicates among the usable rows only; ordering just these ids' copies, not every row, is the cheap part
+    select event_id from row_checked
+    where event_id is not null
+        and row_reason is null
+    group by event_id
+    having count(*) > 1
+),
+
 numbered as (
-    -- duplicates among the usable rows only, in the order int_events_validated keeps one copy
+    -- in the order int_events_validated keeps one copy
     select
-        *,
-        case
-            when event_id is null or row_reason is not null then 1
-            else row_number() over (
-                    partition by event_id, row_reason is null
-                    order by {{ event_copy_order() }}
-                )
-        end as copy_number
+        row_checked.*,
+        1 as copy_number
     from row_checked
+    left join duplicated_ids
+        on row_checked.event_id = duplicated_ids.event_id
+        and row_checked.row_reason is null
+    where duplicated_ids.event_id is null
+    union all
+    select
+        row_checked.*,
+        row_number() over (
+            partition by row_checked.event_id
+            order by {{ event_copy_order() }}
+        ) as copy_number
+    from row_checked
+    inner join duplicated_ids
+        on row_checked.event_id = duplicated_ids.event_id
+        and row_checked.row_reason is null
 ),
 
 checked as (

@@ -23,7 +23,7 @@
 
 with
 
-events as (
+events as {{ inline_cte() }} (
     select * from {{ ref('stg_marketing__events') }}
 ),
 
@@ -41,7 +41,7 @@ event_types as (
     select * from {{ ref('event_types') }}
 ),
 
-usable as (
+usable as {{ inline_cte() }} (
     -- the rows one copy of each event id is picked from
     select
         events.event_id,
@@ -70,7 +70,7 @@ first_recomputed_day as (
     select {{ activity_first_recomputed_day(this, 'event_date') }} as first_day
 ),
 
-stored as (
+stored as {{ inline_cte() }} (
     select * from {{ this }}
 ),
 
@@ -78,17 +78,25 @@ stored_leads as (
     select distinct lead_id from stored
 ),
 
+new_leads as (
+    select leads.lead_id
+    from leads
+    left join stored_leads
+        on leads.lead_id = stored_leads.lead_id
+    where stored_leads.lead_id is null
+),
+
 arrived as (
     -- the window's events, and every event of a lead the table has no row of yet
+    -- (a semi-join on the few new leads: joining every event to the stored leads instead would
+    -- hash the whole events table)
     select usable.*
     from usable
     cross join first_recomputed_day
-    left join stored_leads
-        on usable.lead_id = stored_leads.lead_id
     where usable.event_date <= {{ as_of_date() }}
         and (
             usable.event_date >= first_recomputed_day.first_day
-            or stored_leads.lead_id is null
+            or usable.lead_id in (select new_leads.lead_id from new_leads)
         )
 ),
 
@@ -179,17 +187,32 @@ candidates as (
 
 {% endif %}
 
+duplicated_ids as (
+    -- only ids given more than once need their copies ordered: a window over every row would sort them all
+    select event_id from candidates
+    where event_id is not null
+    group by event_id
+    having count(*) > 1
+),
+
 numbered as (
     select
-        *,
-        case
-            when event_id is null then 1
-            else row_number() over (
-                    partition by event_id
-                    order by {{ event_copy_order() }}
-                )
-        end as copy_number
+        candidates.*,
+        1 as copy_number
     from candidates
+    left join duplicated_ids
+        on candidates.event_id = duplicated_ids.event_id
+    where duplicated_ids.event_id is null
+    union all
+    select
+        candidates.*,
+        row_number() over (
+            partition by candidates.event_id
+            order by {{ event_copy_order() }}
+        ) as copy_number
+    from candidates
+    inner join duplicated_ids
+        on candidates.event_id = duplicated_ids.event_id
 ),
 
 final as (

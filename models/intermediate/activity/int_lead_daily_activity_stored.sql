@@ -17,7 +17,7 @@
 
 with
 
-validated as (
+validated as {{ inline_cte() }} (
     select * from {{ ref('int_events_validated') }}
 ),
 

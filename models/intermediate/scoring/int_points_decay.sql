@@ -16,7 +16,7 @@ leads as (
     select * from {{ ref('int_leads_enriched') }}
 ),
 
-daily as (
+daily as {{ inline_cte() }} (
     select * from {{ ref('int_lead_daily_activity') }}
 ),
 
