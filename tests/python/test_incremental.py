@@ -147,3 +147,38 @@ def test_new_copy_of_an_old_event_displaces_it_as_a_full_rebuild_does(warehouses
         f"from int_lead_daily_activity_stored where activity_date >= date '{DAY}' - 45 order by all"
     )
     assert _query(warehouses, "incremental", daily) == _query(warehouses, "full", daily)
+
+
+def _test_events(tmp_path: Path, name: str, duplicated_load: str) -> tuple[bool, list[str]]:
+    """Copy the incremental warehouse, store a second row of an event id the last run wrote, with
+    the given loaded_at (`latest`: as if that run wrote it, `older`: as if an earlier run had),
+    and run the data tests of int_events_validated."""
+    (tmp_path / name / "warehouse").mkdir(parents=True)
+    shutil.copy2(_db(tmp_path, "incremental"), _db(tmp_path, name))
+    loaded_at = (
+        "(select max(loaded_at) from int_events_validated)" if duplicated_load == "latest"
+        else "(select min(loaded_at) from int_events_validated)"
+    )
+    with duckdb.connect(str(_db(tmp_path, name))) as con:
+        con.execute(
+            f"insert into int_events_validated "
+            f"select * replace ({loaded_at} as loaded_at) from int_events_validated "
+            f"where event_id = (select min(event_id) from int_events_validated "
+            f"where loaded_at = (select max(loaded_at) from int_events_validated))"
+        )
+    settings = make_settings(tmp_path / name, tmp_path / "data" / "landing_full")
+    result = run_dbt(settings, ["test", "--select", "int_events_validated", "--vars", dbt_vars(DAY)])
+    failed = [o.unique_id for o in result.outcomes if o.status in ("fail", "error")]
+    return result.success, failed
+
+
+def test_daily_tests_on_big_tables_check_the_rows_the_run_wrote(warehouses: Path, monkeypatch) -> None:
+    monkeypatch.setenv("DBT_TARGET_PATH", str(warehouses / "dbt_target_tests"))
+    monkeypatch.setenv("DBT_LOG_PATH", str(warehouses / "dbt_logs"))
+    # a duplicate among the rows of the latest load fails the key test ...
+    success, failed = _test_events(warehouses, "duplicate_latest", "latest")
+    assert not success
+    assert [unique_id for unique_id in failed if "unique_int_events_validated_event_id" in unique_id], failed
+    # ... one in rows stored by an earlier run is left to the --full-refresh run, which rewrites them all
+    success, failed = _test_events(warehouses, "duplicate_older", "older")
+    assert success, failed
