@@ -4,7 +4,9 @@
       __latest_load__   the latest loaded_at of the tested table: the rows the last run wrote
                         (every row after a --full-refresh, which therefore tests all of them)
       __as_of_date__    the as-of day of the run (var as_of_date)
-      __lookback_start__ the first day a daily run recomputes (as-of day minus activity_lookback_days)
+      __lookback_start__ the as-of day minus activity_lookback_days: the lookback window's first day
+                        (a run after skipped days also recomputes the days before it; these
+                        tests sample the window, quarantine_events reports every bad raw row)
     Overrides dbt's get_where_subquery; without a placeholder it behaves the same.
 -#}
 {% macro get_where_subquery(relation) -%}
