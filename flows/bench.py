@@ -27,7 +27,9 @@ from typing import Annotated, Optional
 
 import typer
 
-SIZES = {"S": 10_000, "M": 100_000, "L": 1_000_000}
+SIZES = {"XS": 100, "S": 10_000, "M": 100_000, "L": 1_000_000}
+# A size this small is all fixed cost: its full build is dbt's per-node work with next to no data.
+FIXED_COST_MAX_LEADS = 1_000
 EVENTS_PER_LEAD = 50.0
 HISTORY_DAYS = 365
 KINDS = ("floor", "startup", "full", "incremental")
@@ -237,6 +239,7 @@ def ratio_rows(results: list[SizeResult]) -> list[tuple[str, str, str, str]]:
         m = r.measures
         share = m["incremental"].median / m["full"].median
         rows.append(("incremental / full <= 5 %", r.name, f"{share:.1%}", _verdict(share <= 0.05)))
+    rows += fixed_cost_rows(results)
     if "M" in by_name and "L" in by_name:
         growth = by_name["L"].measures["full"].median / by_name["M"].measures["full"].median
         rows.append(("full L / full M <= 11x", "M→L", f"{growth:.1f}x", _verdict(growth <= 11)))
@@ -253,6 +256,33 @@ def ratio_rows(results: list[SizeResult]) -> list[tuple[str, str, str, str]]:
         same = all(count == 0 for count in r.identical.values())
         detail = ", ".join(f"{table} {count}" for table, count in r.identical.items()) or "not checked"
         rows.append(("full == incremental (rows differing)", r.name, detail, _verdict(same) if r.identical else "-"))
+    return rows
+
+
+def fixed_cost_rows(results: list[SizeResult]) -> list[tuple[str, str, str, str]]:
+    """With a size of at most FIXED_COST_MAX_LEADS leads in the run, its full build is the
+    build's fixed cost (every dbt node run on next to no data). For each bigger size: the full
+    build's data-dependent part against the floor, and the fixed cost's share of the full build,
+    the smallest incremental / full any run of the same nodes can reach."""
+    smallest = min(results, key=lambda r: r.leads, default=None)
+    if smallest is None or smallest.leads > FIXED_COST_MAX_LEADS:
+        return []
+    fixed = smallest.measures["full"].median
+    rows = []
+    for r in results:
+        if r is smallest:
+            continue
+        m = r.measures
+        data_ratio = (m["full"].median - fixed) / m["floor"].median
+        rows.append(
+            (f"full minus fixed cost ({smallest.name} full) / floor <= 2", r.name, f"{data_ratio:.1f}x",
+             _verdict(data_ratio <= 2))
+        )
+    for r in results:
+        if r is smallest:
+            continue
+        share = fixed / r.measures["full"].median
+        rows.append((f"fixed cost ({smallest.name} full) / full: least incremental / full", r.name, f"{share:.1%}", "-"))
     return rows
 
 

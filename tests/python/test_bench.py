@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from leadscore.bench import parse_sizes
+from leadscore.bench import Measure, SizeResult, parse_sizes, ratio_rows
 
 LEADSCORE = Path(sys.executable).parent / "leadscore"
 
@@ -61,3 +61,26 @@ def test_sizes_spec() -> None:
     assert parse_sizes("T=300") == {"T": 300}
     with pytest.raises(ValueError):
         parse_sizes("T=0")
+
+
+def _size(name: str, leads: int, floor: float, startup: float, full: float, incremental: float) -> SizeResult:
+    seconds = {"floor": floor, "startup": startup, "full": full, "incremental": incremental}
+    measures = {kind: Measure(kind, [value], [100.0]) for kind, value in seconds.items()}
+    return SizeResult(name, leads, leads * 50, measures, {})
+
+
+def test_a_tiny_size_gives_the_builds_fixed_cost() -> None:
+    results = [_size("XS", 100, 0.1, 3.0, 60.0, 58.0), _size("M", 100_000, 0.5, 3.0, 61.0, 59.0),
+               _size("L", 1_000_000, 2.0, 3.0, 100.0, 90.0)]
+    rows = {(target, size): (measured, verdict) for target, size, measured, verdict in ratio_rows(results)}
+    assert rows[("full minus start-up / floor <= 2", "M")] == ("116.0x", "NOT met")
+    # M's full build is 1 s above the fixed cost: 2x its 0.5 s floor, met; L's is 40 s: 20x
+    assert rows[("full minus fixed cost (XS full) / floor <= 2", "M")] == ("2.0x", "met")
+    assert rows[("full minus fixed cost (XS full) / floor <= 2", "L")] == ("20.0x", "NOT met")
+    assert rows[("fixed cost (XS full) / full: least incremental / full", "L")] == ("60.0%", "-")
+    assert not any(size == "XS" and "fixed cost" in target for target, size in rows)
+
+
+def test_no_fixed_cost_rows_without_a_tiny_size() -> None:
+    rows = ratio_rows([_size("S", 10_000, 0.1, 3.0, 60.0, 58.0), _size("M", 100_000, 0.5, 3.0, 61.0, 59.0)])
+    assert not any("fixed cost" in target for target, *_ in rows)

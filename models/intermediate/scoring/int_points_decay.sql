@@ -96,18 +96,33 @@ window_rules as (
         )
 ),
 
+longest_window as (
+    select max(window_days) as window_days
+    from decay_rules
+    where decay_kind in ('unopened_emails', 'no_recent_event')
+),
+
+recent as (
+    -- the days any window rule can see: joining every rule to a lead's whole year of days and
+    -- filtering afterwards would multiply the year by the number of window rules
+    select daily.*
+    from daily
+    cross join longest_window
+    where daily.activity_date > {{ dbt.dateadd('day', '-1 * longest_window.window_days', as_of_date()) }}
+),
+
 window_counts as (
     select
         window_rules.lead_id,
         window_rules.model_id,
         window_rules.rule_id,
-        sum(case when daily.event_type = 'email_sent' then daily.event_count else 0 end) as emails_sent,
-        sum(case when daily.event_type = 'email_open' then daily.event_count else 0 end) as emails_opened,
-        sum(case when daily.event_type = window_rules.event_type then daily.event_count else 0 end) as events_of_type
+        sum(case when recent.event_type = 'email_sent' then recent.event_count else 0 end) as emails_sent,
+        sum(case when recent.event_type = 'email_open' then recent.event_count else 0 end) as emails_opened,
+        sum(case when recent.event_type = window_rules.event_type then recent.event_count else 0 end) as events_of_type
     from window_rules
-    left join daily
-        on window_rules.lead_id = daily.lead_id
-        and daily.activity_date > {{ dbt.dateadd('day', '-1 * window_rules.window_days', as_of_date()) }}
+    left join recent
+        on window_rules.lead_id = recent.lead_id
+        and recent.activity_date > {{ dbt.dateadd('day', '-1 * window_rules.window_days', as_of_date()) }}
     group by
         window_rules.lead_id,
         window_rules.model_id,

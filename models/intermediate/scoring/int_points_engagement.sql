@@ -16,21 +16,34 @@ engagement_rules as (
     select * from {{ ref('engagement_rules') }}
 ),
 
+longest_window as (
+    select max(window_days) as window_days
+    from engagement_rules
+),
+
+recent as (
+    -- the days any rule's window can see, before each rule is joined to them
+    select daily.*
+    from daily
+    cross join longest_window
+    where daily.activity_date > {{ dbt.dateadd('day', '-1 * longest_window.window_days', as_of_date()) }}
+),
+
 in_window as (
     select
         assigned.lead_id,
         assigned.model_id,
         engagement_rules.rule_id,
         engagement_rules.measure,
-        daily.activity_date,
-        daily.duration_seconds
+        recent.activity_date,
+        recent.duration_seconds
     from assigned
     inner join engagement_rules
         on assigned.model_id = engagement_rules.model_id or engagement_rules.model_id = 'all'
-    inner join daily
-        on assigned.lead_id = daily.lead_id
-        and engagement_rules.event_type = daily.event_type
-        and daily.activity_date > {{ dbt.dateadd('day', '-1 * engagement_rules.window_days', as_of_date()) }}
+    inner join recent
+        on assigned.lead_id = recent.lead_id
+        and engagement_rules.event_type = recent.event_type
+        and recent.activity_date > {{ dbt.dateadd('day', '-1 * engagement_rules.window_days', as_of_date()) }}
 ),
 
 measured as (
