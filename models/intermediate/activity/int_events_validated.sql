@@ -21,6 +21,10 @@
     equals a full rebuild (except for copies dated after the as-of day, seen once their day is
     stored). loaded_at tells int_lead_daily_activity_stored which days were replaced. -#}
 
+-- quarantine_events scans the same landed events: built one after the other, the two biggest
+-- scans of a run never share DuckDB's memory_limit (side by side they ran out of it at a million leads)
+-- depends_on: {{ ref('quarantine_events') }}
+
 with
 
 events as {{ inline_cte() }} (
