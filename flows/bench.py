@@ -268,21 +268,15 @@ def fixed_cost_rows(results: list[SizeResult]) -> list[tuple[str, str, str, str]
     if smallest is None or smallest.leads > FIXED_COST_MAX_LEADS:
         return []
     fixed = smallest.measures["full"].median
+    bigger = [r for r in results if r is not smallest]
+    label = f"fixed cost ({smallest.name} full)"
     rows = []
-    for r in results:
-        if r is smallest:
-            continue
-        m = r.measures
-        data_ratio = (m["full"].median - fixed) / m["floor"].median
-        rows.append(
-            (f"full minus fixed cost ({smallest.name} full) / floor <= 2", r.name, f"{data_ratio:.1f}x",
-             _verdict(data_ratio <= 2))
-        )
-    for r in results:
-        if r is smallest:
-            continue
+    for r in bigger:
+        data_ratio = (r.measures["full"].median - fixed) / r.measures["floor"].median
+        rows.append((f"full minus {label} / floor <= 2", r.name, f"{data_ratio:.1f}x", _verdict(data_ratio <= 2)))
+    for r in bigger:
         share = fixed / r.measures["full"].median
-        rows.append((f"fixed cost ({smallest.name} full) / full: least incremental / full", r.name, f"{share:.1%}", "-"))
+        rows.append((f"{label} / full: least incremental / full", r.name, f"{share:.1%}", "-"))
     return rows
 
 

@@ -103,8 +103,7 @@ longest_window as (
 ),
 
 recent as (
-    -- the days any window rule can see: joining every rule to a lead's whole year of days and
-    -- filtering afterwards would multiply the year by the number of window rules
+    -- the days any window rule can see, before each rule is joined to them
     select daily.*
     from daily
     cross join longest_window
