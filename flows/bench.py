@@ -3,6 +3,8 @@
 Per size it generates a year of demo events plus one more day, then measures, each in its own
 child process (wall time and peak resident memory from wait4):
   floor        one DuckDB `group by lead_id, event_type` over the same events files
+  store        one DuckDB `create table as select *` of the same events files into a database file:
+               the least any build that keeps the events (as an incremental one must) does
   startup      `dbt parse` of the project (warm partial parse): dbt's fixed cost per invocation
   full         the daily build (seed phase, then the rest) with --full-refresh for the new day
   incremental  the daily build for the new day on a warehouse built up to the day before
@@ -32,7 +34,7 @@ SIZES = {"XS": 100, "S": 10_000, "M": 100_000, "L": 1_000_000}
 FIXED_COST_MAX_LEADS = 1_000
 EVENTS_PER_LEAD = 50.0
 HISTORY_DAYS = 365
-KINDS = ("floor", "startup", "full", "incremental")
+KINDS = ("floor", "store", "startup", "full", "incremental")
 COMPARED = {
     "fct_lead_scores": "select * from {db}.main.fct_lead_scores",
     "fct_lead_score_history": "select * from {db}.main.fct_lead_score_history where as_of_date = '{day}'",
@@ -235,6 +237,7 @@ def ratio_rows(results: list[SizeResult]) -> list[tuple[str, str, str, str]]:
         m = r.measures
         floor_ratio = (m["full"].median - m["startup"].median) / m["floor"].median
         rows.append(("full minus start-up / floor <= 2", r.name, f"{floor_ratio:.1f}x", _verdict(floor_ratio <= 2)))
+    rows += store_rows(results)
     for r in results:
         m = r.measures
         share = m["incremental"].median / m["full"].median
@@ -256,6 +259,21 @@ def ratio_rows(results: list[SizeResult]) -> list[tuple[str, str, str, str]]:
         same = all(count == 0 for count in r.identical.values())
         detail = ", ".join(f"{table} {count}" for table, count in r.identical.items()) or "not checked"
         rows.append(("full == incremental (rows differing)", r.name, detail, _verdict(same) if r.identical else "-"))
+    return rows
+
+
+def store_rows(results: list[SizeResult]) -> list[tuple[str, str, str, str]]:
+    """How far storing the events alone is from the floor, and the full build against storing:
+    a build that keeps the events for the next day's run cannot be quicker than copying them."""
+    rows = []
+    for r in results:
+        m = r.measures
+        if "store" not in m:
+            continue
+        rows.append(("store / floor: least full / floor of a build that keeps the events", r.name,
+                     f"{m['store'].median / m['floor'].median:.1f}x", "-"))
+        rows.append(("full minus start-up / store", r.name,
+                     f"{(m['full'].median - m['startup'].median) / m['store'].median:.1f}x", "-"))
     return rows
 
 
@@ -316,18 +334,23 @@ def render(results: list[SizeResult], repeats: int, info: dict[str, str], starte
         f"{info['load_average_at_end']}; DuckDB memory_limit {info['duckdb_memory_limit']}, threads "
         f"{info['duckdb_threads']}; dbt threads {info['dbt_threads']}.",
         "",
-        "| size | leads | events | floor s | dbt start-up s | full build s | incremental s | peak RSS full MiB | peak RSS incremental MiB |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| size | leads | events | floor s | store s | dbt start-up s | full build s | incremental s | peak RSS full MiB | peak RSS incremental MiB |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in results:
         m = r.measures
         lines.append(
-            f"| {r.name} | {r.leads:,} | {r.events:,} | {m['floor'].median:.2f} | {m['startup'].median:.2f} | "
+            f"| {r.name} | {r.leads:,} | {r.events:,} | {m['floor'].median:.2f} | {_median_text(m, 'store')} | "
+            f"{m['startup'].median:.2f} | "
             f"{m['full'].median:.1f} | {m['incremental'].median:.1f} | {m['full'].peak:.0f} | {m['incremental'].peak:.0f} |"
         )
     lines += ["", "| target | size | measured | verdict |", "|---|---|---|---|"]
     lines += [f"| {t} | {s} | {v} | {verdict} |" for t, s, v, verdict in ratio_rows(results)]
     return "\n".join(lines) + "\n"
+
+
+def _median_text(measures: dict[str, Measure], kind: str) -> str:
+    return f"{measures[kind].median:.2f}" if kind in measures else "-"
 
 
 def run_bench(
@@ -438,6 +461,24 @@ def _floor(day: date) -> None:
         )
 
 
+def _store(day: date) -> None:
+    import duckdb
+
+    events = str(Path(os.environ["LEADSCORE_LANDING_DIR"]) / "events" / "*.parquet").replace("'", "''")
+    path = Path(os.environ["LEADSCORE_DUCKDB_PATH"]).with_name("store.duckdb")
+    path.unlink(missing_ok=True)
+    try:
+        with duckdb.connect(str(path), config={
+            "memory_limit": os.environ.get("LEADSCORE_DUCKDB_MEMORY_LIMIT", "4GB"),
+            "threads": int(os.environ.get("LEADSCORE_DUCKDB_THREADS", "2")),
+        }) as con:
+            con.execute(f"create table events as select * from read_parquet('{events}')")
+            con.execute("checkpoint")
+    finally:
+        path.unlink(missing_ok=True)
+        path.with_name(path.name + ".wal").unlink(missing_ok=True)
+
+
 def _child(step: str, day: date) -> None:
     from leadscore.dbt_runner import SEED_PHASE, DbtBuildError, build, describe_problems, dbt_vars, run_dbt
     from leadscore.settings import Settings
@@ -473,5 +514,7 @@ if __name__ == "__main__":
         (bench_root / "prepared.json").write_text(json.dumps({"events": event_rows}))
     elif step == "floor":
         _floor(date.fromisoformat(day_text))
+    elif step == "store":
+        _store(date.fromisoformat(day_text))
     else:
         _child(step, date.fromisoformat(day_text))

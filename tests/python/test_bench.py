@@ -39,6 +39,8 @@ def test_bench_prints_measures_and_targets(tmp_path: Path) -> None:
         "incremental / full <= 5 %",
         "peak RSS <= 4 GiB",
         "full == incremental (rows differing)",
+        "store / floor: least full / floor of a build that keeps the events",
+        "full minus start-up / store",
     ):
         assert f"| {target} | T |" in table
     assert "fct_lead_scores 0, fct_lead_score_history 0" in table
@@ -46,7 +48,7 @@ def test_bench_prints_measures_and_targets(tmp_path: Path) -> None:
     assert len(written) == 2 and written[0].endswith(".json") and written[1].endswith(".md")
     payload = json.loads((results / written[0]).read_text())
     measures = payload["sizes"][0]["measures"]
-    assert set(measures) == {"floor", "startup", "full", "incremental"}
+    assert set(measures) == {"floor", "store", "startup", "full", "incremental"}
     assert all(len(m["seconds"]) == 1 and m["peak_rss_mib"][0] > 0 for m in measures.values())
 
 
@@ -63,8 +65,12 @@ def test_sizes_spec() -> None:
         parse_sizes("T=0")
 
 
-def _size(name: str, leads: int, floor: float, startup: float, full: float, incremental: float) -> SizeResult:
+def _size(
+    name: str, leads: int, floor: float, startup: float, full: float, incremental: float, store: float | None = None
+) -> SizeResult:
     seconds = {"floor": floor, "startup": startup, "full": full, "incremental": incremental}
+    if store is not None:
+        seconds["store"] = store
     measures = {kind: Measure(kind, [value], [100.0]) for kind, value in seconds.items()}
     return SizeResult(name, leads, leads * 50, measures, {})
 
@@ -84,3 +90,17 @@ def test_a_tiny_size_gives_the_builds_fixed_cost() -> None:
 def test_no_fixed_cost_rows_without_a_tiny_size() -> None:
     rows = ratio_rows([_size("S", 10_000, 0.1, 3.0, 60.0, 58.0), _size("M", 100_000, 0.5, 3.0, 61.0, 59.0)])
     assert not any("fixed cost" in target for target, *_ in rows)
+
+
+def test_storing_the_events_is_measured_against_the_floor_and_the_build() -> None:
+    rows = {(target, size): (measured, verdict) for target, size, measured, verdict in ratio_rows(
+        [_size("L", 1_000_000, 1.5, 3.0, 123.0, 90.0, store=24.0)]
+    )}
+    # copying the events takes 16x the floor; the build less start-up (120 s) is 5x the copy
+    assert rows[("store / floor: least full / floor of a build that keeps the events", "L")] == ("16.0x", "-")
+    assert rows[("full minus start-up / store", "L")] == ("5.0x", "-")
+
+
+def test_results_without_a_store_measure_have_no_store_rows() -> None:
+    targets = {target for target, _, _, _ in ratio_rows([_size("M", 100_000, 0.5, 3.0, 61.0, 59.0)])}
+    assert not any("store" in target for target in targets)
