@@ -4,7 +4,10 @@
     On DuckDB with a landing folder (var `landing_dir`, env LEADSCORE_LANDING_DIR) the table is a
     file: <dir>/<table>.parquet, <dir>/<table>.csv (or .csv.gz), or a folder <dir>/<table>/ of such
     files. Every column is read as text and named in snake_case, so staging casts all inputs the
-    same way whatever the file format. Contract columns the file lacks come back as nulls; required
+    same way whatever the file format; except a contract column with meta.landing_type whose
+    parquet column already has a type of that kind (a timestamp, an integer): it is read as it is,
+    since formatting and parsing it again costs more than all the rest of a scan, and keeps
+    DuckDB from skipping row groups by their statistics. parse_as reads text and typed values alike. Contract columns the file lacks come back as nulls; required
     ones (meta.required in the sources YAML) raise an error naming the file. A table whose file is
     absent and whose source is not required (meta.required_table) is read as empty.
 
@@ -42,9 +45,9 @@
         {{ return(empty) }}
     {%- endif -%}
 
-    {%- set file_columns = landing_file_columns(reader) -%}
+    {%- set file_types = landing_file_types(reader) -%}
     {%- set by_name = {} -%}
-    {%- for original in file_columns -%}
+    {%- for original in file_types -%}
         {%- do by_name.update({landing_column_name(original): original}) -%}
     {%- endfor -%}
 
@@ -63,7 +66,12 @@
     {%- set expressions = [] -%}
     {%- for column in contract -%}
         {%- set value = '"' ~ by_name[column] ~ '"' if column in by_name else 'null' -%}
-        {%- do expressions.append('cast(' ~ value ~ ' as ' ~ dbt.type_string() ~ ') as ' ~ column) -%}
+        {%- set landing_type = node.columns[column].meta.get('landing_type') -%}
+        {%- if column in by_name and landing_type and landing_type_matches(file_types[by_name[column]], landing_type) -%}
+            {%- do expressions.append(value ~ ' as ' ~ column) -%}
+        {%- else -%}
+            {%- do expressions.append('cast(' ~ value ~ ' as ' ~ dbt.type_string() ~ ') as ' ~ column) -%}
+        {%- endif -%}
     {%- endfor -%}
     {%- for column, original in by_name.items() if column not in contract -%}
         {%- do expressions.append('cast("' ~ original ~ '" as ' ~ dbt.type_string() ~ ') as ' ~ column) -%}
@@ -145,7 +153,27 @@
 
 
 {% macro landing_file_columns(reader) -%}
-    {{ return(run_query("describe select * from " ~ reader).columns[0].values() | list) }}
+    {{ return(landing_file_types(reader).keys() | list) }}
+{%- endmacro %}
+
+{#- {file column name: DuckDB type}, in the file's order. -#}
+{% macro landing_file_types(reader) -%}
+    {%- set described = run_query("describe select * from " ~ reader) -%}
+    {%- set types = {} -%}
+    {%- for row in described.rows -%}
+        {%- do types.update({row[0]: row[1] | upper}) -%}
+    {%- endfor -%}
+    {{ return(types) }}
+{%- endmacro %}
+
+{#- Whether a file column of DuckDB type `file_type` parses to `landing_type` unchanged, so it can be
+    read without the round trip through text (time zones, fractions and other kinds still take it). -#}
+{% macro landing_type_matches(file_type, landing_type) -%}
+    {%- set kinds = {
+        'timestamp': ['TIMESTAMP', 'TIMESTAMP_S', 'TIMESTAMP_MS', 'TIMESTAMP_NS', 'DATE'],
+        'integer': ['TINYINT', 'SMALLINT', 'INTEGER', 'BIGINT', 'UTINYINT', 'USMALLINT', 'UINTEGER'],
+    } -%}
+    {{ return(file_type in kinds.get(landing_type, [])) }}
 {%- endmacro %}
 
 

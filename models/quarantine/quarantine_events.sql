@@ -38,10 +38,8 @@ staged as {{ inline_cte() }} (
         {{ clean_text('event_id') }} as event_id,
         {{ clean_text('lead_id') }} as lead_id,
         lower({{ clean_text('event_type') }}) as event_type,
-        {{ clean_text('occurred_at') }} as occurred_at_text,
         {{ parse_as('occurred_at', 'timestamp') }} as occurred_at,
         lower({{ clean_text('page_url') }}) as page_url,
-        {{ clean_text('duration_seconds') }} as duration_seconds_text,
         {{ parse_as('duration_seconds', 'bigint') }} as duration_seconds,
         {{ clean_text('campaign') }} as campaign,
         {{ clean_text('content') }} as content,
@@ -56,8 +54,12 @@ row_checked as {{ inline_cte() }} (
             when staged.lead_id is null then 'missing lead_id'
             when leads.lead_id is null then 'unknown lead'
             when event_types.event_type is null then 'unknown event_type'
-            when staged.occurred_at_text is null then 'missing occurred_at'
-            when staged.occurred_at is null then 'unparseable occurred_at'
+            when staged.occurred_at is null then
+                -- the raw value as text only here: a typed landing column is never formatted for the good rows
+                case
+                    when {{ clean_text(raw_text('staged.raw_occurred_at')) }} is null then 'missing occurred_at'
+                    else 'unparseable occurred_at'
+                end
             when staged.occurred_at >= {{ quality_future_cutoff() }} then 'occurred_at in the future'
             when staged.occurred_at < {{ quality_min_timestamp() }} then 'occurred_at before 2000'
         end as row_reason
@@ -108,7 +110,8 @@ checked as (
         case
             when row_reason is not null then row_reason
             when copy_number > 1 then 'duplicate event_id'
-            when duration_seconds_text is not null and duration_seconds is null then 'unparseable duration_seconds'
+            when duration_seconds is null and {{ clean_text(raw_text('raw_duration_seconds')) }} is not null
+                then 'unparseable duration_seconds'
             when duration_seconds < 0 then 'negative duration_seconds'
         end as reason
     from numbered
@@ -119,9 +122,9 @@ final as (
         raw_event_id as event_id,
         raw_lead_id as lead_id,
         raw_event_type as event_type,
-        raw_occurred_at as occurred_at,
+        {{ raw_text('raw_occurred_at') }} as occurred_at,
         raw_page_url as page_url,
-        raw_duration_seconds as duration_seconds,
+        {{ raw_text('raw_duration_seconds') }} as duration_seconds,
         raw_campaign as campaign,
         raw_content as content,
         raw_device as device,

@@ -125,3 +125,48 @@ def test_duplicate_rule_fails_and_shows_the_row(isolated_dbt: Path, project_copy
     message = str(failure.value)
     assert "behaviour_rules" in message
     assert "beh_email_open" in message
+
+
+def test_typed_parquet_events_score_and_quarantine_like_text(isolated_dbt: Path, project_copy: Path) -> None:
+    """A parquet events file whose occurred_at is a timestamp and duration_seconds an integer is
+    read without the round trip through text: scores and quarantine rows equal the CSV's."""
+    (project_copy / "seeds" / "quality_settings.csv").write_text("max_bad_row_share\n1\n")
+    events = [
+        "E1,L1,page_view,2026-03-30 10:00:00,120",
+        "E2,L1,email_click,2026-03-29 08:30:00,",
+        "E3,L2,page_view,,30",  # missing occurred_at
+        "E4,L2,page_view,2026-03-28 09:00:00,-5",  # negative duration: kept, read as unknown
+        "E5,L2,form_submission,2026-04-02 09:00:00,",  # after the as-of day: not scored, not bad
+        "E1,L1,page_view,2026-03-30 11:00:00,60",  # a second copy of E1
+    ]
+    scores, quarantined = {}, {}
+    for kind in ("csv", "parquet"):
+        landing = isolated_dbt / f"landing_{kind}"
+        write_csv(landing / "leads.csv", "lead_id,email,country", ["L1,ann@example.org,DE", "L2,bob@example.org,US"])
+        events_csv = write_csv(landing / "events.csv", "event_id,lead_id,event_type,occurred_at,duration_seconds", events)
+        if kind == "parquet":
+            with duckdb.connect() as con:
+                con.execute(
+                    f"copy (select event_id, lead_id, event_type, cast(occurred_at as timestamp) as occurred_at, "
+                    f"cast(duration_seconds as integer) as duration_seconds from read_csv('{events_csv}', all_varchar = true)) "
+                    f"to '{landing / 'events.parquet'}' (format parquet)"
+                )
+                described = dict(con.execute(f"select column_name, column_type from (describe select * from '{landing / 'events.parquet'}')").fetchall())
+            assert (described["occurred_at"], described["duration_seconds"]) == ("TIMESTAMP", "INTEGER")
+            events_csv.unlink()
+        settings = make_settings(isolated_dbt / kind, landing, project_dir=project_copy)
+        build(settings, AS_OF)
+        with duckdb.connect(str(settings.duckdb_path), read_only=True) as db:
+            scores[kind] = db.execute(
+                "select lead_id, behaviour_score, total_score, last_activity_date from fct_lead_scores order by lead_id"
+            ).fetchall()
+            quarantined[kind] = db.execute(
+                "select event_id, lead_id, occurred_at, duration_seconds, reason, is_dropped "
+                "from quarantine_events order by all"
+            ).fetchall()
+    assert scores["parquet"] == scores["csv"]
+    assert quarantined["parquet"] == quarantined["csv"] == [
+        ("E1", "L1", "2026-03-30 11:00:00", "60", "duplicate event_id", True),
+        ("E3", "L2", None, "30", "missing occurred_at", True),
+        ("E4", "L2", "2026-03-28 09:00:00", "-5", "negative duration_seconds", False),
+    ]
