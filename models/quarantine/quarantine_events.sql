@@ -54,12 +54,13 @@ row_checked as {{ inline_cte() }} (
             when staged.lead_id is null then 'missing lead_id'
             when leads.lead_id is null then 'unknown lead'
             when event_types.event_type is null then 'unknown event_type'
-            when staged.occurred_at is null then
-                -- the raw value as text only here: a typed landing column is never formatted for the good rows
-                case
-                    when {{ clean_text(raw_text('staged.raw_occurred_at')) }} is null then 'missing occurred_at'
-                    else 'unparseable occurred_at'
-                end
+            -- the raw value as text only here: a typed landing column is never formatted for the good rows
+            when staged.occurred_at is null
+                then
+                    case
+                        when {{ clean_text(raw_text('staged.raw_occurred_at')) }} is null then 'missing occurred_at'
+                        else 'unparseable occurred_at'
+                    end
             when staged.occurred_at >= {{ quality_future_cutoff() }} then 'occurred_at in the future'
             when staged.occurred_at < {{ quality_min_timestamp() }} then 'occurred_at before 2000'
         end as row_reason
