@@ -102,12 +102,23 @@ longest_window as (
     where decay_kind in ('unopened_emails', 'no_recent_event')
 ),
 
+counted_event_types as (
+    -- the only event types window_counts counts
+    select 'email_sent' as event_type
+    union all
+    select 'email_open' as event_type
+    union all
+    select distinct event_type from decay_rules
+    where decay_kind = 'no_recent_event'
+),
+
 recent as (
-    -- the days any window rule can see, before each rule is joined to them
+    -- the days and event types any window rule can see, before each rule is joined to them
     select daily.*
     from daily
     cross join longest_window
     where daily.activity_date > {{ dbt.dateadd('day', '-1 * longest_window.window_days', as_of_date()) }}
+        and daily.event_type in (select counted_event_types.event_type from counted_event_types)
 ),
 
 window_counts as (
@@ -166,13 +177,7 @@ half_life_days as (
         lead_rules.lead_id,
         lead_rules.model_id,
         lead_rules.rule_id as decay_rule_id,
-        lead_rules.description,
-        lead_rules.min_points,
         event_rules.rule_id as behaviour_rule_id,
-        event_rules.points,
-        event_rules.repeat_points,
-        event_rules.limit_points,
-        daily.activity_date,
         daily.event_count,
         power(0.5, {{ dbt.datediff('daily.activity_date', as_of_date(), 'day') }} / lead_rules.half_life_days) as weight
     from lead_rules
@@ -185,43 +190,50 @@ half_life_days as (
     where lead_rules.decay_kind = 'behaviour_half_life'
 ),
 
-half_life_first_days as (
+half_life_counts as (
     select
         lead_id,
         model_id,
+        decay_rule_id,
         behaviour_rule_id,
-        min(activity_date) as first_date
+        sum(event_count) as event_count,
+        sum(event_count * weight) as weighted_count,
+        -- the weight of the first day: the oldest day has the smallest weight (half_life_days > 0)
+        min(weight) as first_weight
     from half_life_days
     group by
         lead_id,
         model_id,
+        decay_rule_id,
         behaviour_rule_id
 ),
 
+behaviour_rule_points as (
+    -- a rule has a row per event type and page category it covers in int_event_rules_resolved
+    select distinct
+        model_id,
+        rule_id,
+        points,
+        repeat_points,
+        limit_points
+    from event_rules
+),
+
 half_life_rules as (
+    -- the rules' own columns joined after the grouping, so the grouping carries only the keys
     select
-        half_life_days.lead_id,
-        half_life_days.model_id,
-        half_life_days.decay_rule_id,
-        half_life_days.behaviour_rule_id,
-        max(half_life_days.description) as description,
-        max(half_life_days.min_points) as min_points,
-        max(half_life_days.points) as points,
-        max(half_life_days.repeat_points) as repeat_points,
-        max(half_life_days.limit_points) as limit_points,
-        sum(half_life_days.event_count) as event_count,
-        sum(half_life_days.event_count * half_life_days.weight) as weighted_count,
-        max(case when half_life_days.activity_date = half_life_first_days.first_date then half_life_days.weight end) as first_weight
-    from half_life_days
-    inner join half_life_first_days
-        on half_life_days.lead_id = half_life_first_days.lead_id
-        and half_life_days.model_id = half_life_first_days.model_id
-        and half_life_days.behaviour_rule_id = half_life_first_days.behaviour_rule_id
-    group by
-        half_life_days.lead_id,
-        half_life_days.model_id,
-        half_life_days.decay_rule_id,
-        half_life_days.behaviour_rule_id
+        half_life_counts.*,
+        decay_rules.description,
+        decay_rules.min_points,
+        behaviour_rule_points.points,
+        behaviour_rule_points.repeat_points,
+        behaviour_rule_points.limit_points
+    from half_life_counts
+    inner join decay_rules
+        on half_life_counts.decay_rule_id = decay_rules.rule_id
+    inner join behaviour_rule_points
+        on half_life_counts.model_id = behaviour_rule_points.model_id
+        and half_life_counts.behaviour_rule_id = behaviour_rule_points.rule_id
 ),
 
 half_life_values as (
