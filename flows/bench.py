@@ -447,32 +447,35 @@ def register(app) -> None:
 # Child steps: `python -m leadscore.bench <step> <day>`, settings from the environment.
 
 
-def _floor(day: date) -> None:
-    import duckdb
+def _events_glob() -> str:
+    return str(Path(os.environ["LEADSCORE_LANDING_DIR"]) / "events" / "*.parquet").replace("'", "''")
 
-    events = str(Path(os.environ["LEADSCORE_LANDING_DIR"]) / "events" / "*.parquet").replace("'", "''")
-    with duckdb.connect(config={
+
+def _duckdb_config() -> dict[str, object]:
+    return {
         "memory_limit": os.environ.get("LEADSCORE_DUCKDB_MEMORY_LIMIT", "4GB"),
         "threads": int(os.environ.get("LEADSCORE_DUCKDB_THREADS", "2")),
-    }) as con:
+    }
+
+
+def _floor() -> None:
+    import duckdb
+
+    with duckdb.connect(config=_duckdb_config()) as con:
         con.execute(
             f"create table floor as select lead_id, event_type, count(*) as events "
-            f"from read_parquet('{events}') group by lead_id, event_type"
+            f"from read_parquet('{_events_glob()}') group by lead_id, event_type"
         )
 
 
-def _store(day: date) -> None:
+def _store() -> None:
     import duckdb
 
-    events = str(Path(os.environ["LEADSCORE_LANDING_DIR"]) / "events" / "*.parquet").replace("'", "''")
     path = Path(os.environ["LEADSCORE_DUCKDB_PATH"]).with_name("store.duckdb")
     path.unlink(missing_ok=True)
     try:
-        with duckdb.connect(str(path), config={
-            "memory_limit": os.environ.get("LEADSCORE_DUCKDB_MEMORY_LIMIT", "4GB"),
-            "threads": int(os.environ.get("LEADSCORE_DUCKDB_THREADS", "2")),
-        }) as con:
-            con.execute(f"create table events as select * from read_parquet('{events}')")
+        with duckdb.connect(str(path), config=_duckdb_config()) as con:
+            con.execute(f"create table events as select * from read_parquet('{_events_glob()}')")
             con.execute("checkpoint")
     finally:
         path.unlink(missing_ok=True)
@@ -513,8 +516,8 @@ if __name__ == "__main__":
         _, _, event_rows = prepare_landing(bench_root, int(os.environ["LEADSCORE_BENCH_LEADS"]), date.fromisoformat(day_text))
         (bench_root / "prepared.json").write_text(json.dumps({"events": event_rows}))
     elif step == "floor":
-        _floor(date.fromisoformat(day_text))
+        _floor()
     elif step == "store":
-        _store(date.fromisoformat(day_text))
+        _store()
     else:
         _child(step, date.fromisoformat(day_text))
