@@ -4,11 +4,12 @@
     On DuckDB with a landing folder (var `landing_dir`, env LEADSCORE_LANDING_DIR) the table is a
     file: <dir>/<table>.parquet, <dir>/<table>.csv (or .csv.gz), or a folder <dir>/<table>/ of such
     files. Every column is read as text and named in snake_case, so staging casts all inputs the
-    same way whatever the file format; except a contract column with meta.landing_type whose
-    parquet column already has a type of that kind (a timestamp, an integer): it is read as it is,
-    since formatting and parsing it again costs more than all the rest of a scan, and keeps
-    DuckDB from skipping row groups by their statistics. parse_as reads text and typed values alike. Contract columns the file lacks come back as nulls; required
-    ones (meta.required in the sources YAML) raise an error naming the file. A table whose file is
+    same way whatever the file format. The exception is a contract column with meta.landing_type
+    whose Parquet column already has a type of that kind (a timestamp, an integer): it is read as
+    it is, since formatting it as text and parsing it again costs more than the rest of a scan
+    and keeps DuckDB from skipping row groups by their statistics (parse_as reads text and typed
+    values alike). Contract columns the file lacks come back as nulls; required ones
+    (meta.required in the sources YAML) raise an error naming the file. A table whose file is
     absent and whose source is not required (meta.required_table) is read as empty.
 
     On any other adapter, or with an empty landing_dir, it is the source table itself.
