@@ -43,6 +43,7 @@ checked as (
             when leads.lead_id is null then 'unknown lead'
             when lifecycle_stages.stage is null then 'unknown stage'
             when staged.entered_at is null then 'unparseable entered_at'
+            when staged.entered_at >= {{ quality_future_cutoff() }} then 'entered_at in the future'
             when staged.entered_at < {{ quality_min_timestamp() }} then 'entered_at before 2000'
         end as reason
     from staged

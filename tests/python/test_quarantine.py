@@ -19,8 +19,8 @@ from leadscore.settings import Settings
 AS_OF = date(2026, 3, 31)
 GOOD_LEADS = [f"G{n:03d}" for n in range(1, 101)]
 # leads that own exactly one bad (or edge-case) event or stage row, so their counts tell its fate
-EVENT_LEADS = [f"EV{n:02d}" for n in range(1, 15)]
-STAGE_LEADS = [f"LC{n}" for n in range(1, 7)]
+EVENT_LEADS = [f"EV{n:02d}" for n in range(1, 16)]
+STAGE_LEADS = [f"LC{n}" for n in range(1, 9)]
 
 LEAD_ROWS = [
     *(f"{lead},{lead.lower()}@example.org,2026-01-01 09:00:00,A001,," for lead in GOOD_LEADS),
@@ -40,6 +40,8 @@ LEAD_ROWS = [
     "LATE1,late1@example.org,2026-06-01 09:00:00,,,",             # after the as-of day: not bad
     "ACC1,acc1@example.org,2026-01-01 09:00:00,NEG1,,",           # account with negative head count
     "ACC2,acc2@example.org,2026-01-01 09:00:00,DUPA,,",           # account exported twice
+    "\u200b,zw@example.org,2026-01-01 09:00:00,,,",               # an id of a zero-width space: missing
+    " \u00a0\t,nbsp@example.org,2026-01-01 09:00:00,,,",           # an id of blanks: missing
 ]
 
 ACCOUNT_ROWS = [
@@ -75,6 +77,7 @@ EVENT_ROWS = [
     "E13,EV13,page_view,soon,,10",                                # bad copy of E13
     "E13,EV13,page_view,2026-03-10 10:00:00,,10",                 # good copy: scored, not a duplicate
     "E14,EV14,Web Visit,2026-03-10 10:00:00,,10",                 # alias: good
+    "E15,\ufeffEV15\u200b ,page_view,2026-03-10 10:00:00,,10",      # blanks around the id: good
 ]
 
 STAGE_ROWS = [
@@ -87,10 +90,13 @@ STAGE_ROWS = [
     "LC4,won,soon,",                                              # unparseable entered_at
     "LC5,won,,",                                                  # empty entered_at
     "LC6,won,2026-03-10 10:00:00,went well",                      # good
+    "LC7,won,infinity,",                                          # entered_at in the future
+    "LC8,won,2099-01-01 10:00:00,",                               # entered_at in the future
 ]
 
 # Every quarantined row, and nothing else: (source, key, reason, is_dropped). The key is the raw
-# lead_id (account_id for accounts; event_id for events), or the e-mail / name when the id is empty.
+# lead_id (account_id for accounts; event_id for events), or the e-mail / name when the id is empty
+# (for leads: has no letter or digit).
 EXPECTED = [
     ("leads", "nobody@example.org", "missing lead_id", True),
     ("leads", "DUP1", "duplicate lead_id", True),
@@ -102,6 +108,8 @@ EXPECTED = [
     ("leads", "DATE1", "unparseable created_at", False),
     ("leads", "OLD1", "created_at before 2000", False),
     ("leads", "BUD1", "unparseable budget", False),
+    ("leads", "zw@example.org", "missing lead_id", True),
+    ("leads", "nbsp@example.org", "missing lead_id", True),
     ("accounts", "No Id Inc", "missing account_id", True),
     ("accounts", "DUPA", "duplicate account_id", True),
     ("accounts", "NEG1", "negative employee_count", False),
@@ -124,10 +132,12 @@ EXPECTED = [
     ("lifecycle", "LC3", "entered_at before 2000", True),
     ("lifecycle", "LC4", "unparseable entered_at", True),
     ("lifecycle", "LC5", "unparseable entered_at", True),
+    ("lifecycle", "LC7", "entered_at in the future", True),
+    ("lifecycle", "LC8", "entered_at in the future", True),
 ]
 
 KEYS = {
-    "leads": "coalesce(nullif(trim(lead_id), ''), email)",
+    "leads": "case when regexp_matches(lead_id, '[A-Za-z0-9]') then trim(lead_id) else email end",
     "accounts": "coalesce(nullif(trim(account_id), ''), name)",
     "events": "coalesce(nullif(trim(event_id), ''), '')",
     "lifecycle": "coalesce(nullif(trim(lead_id), ''), '')",
@@ -245,6 +255,12 @@ SCORING = {
     "unparseable stage date not used": ("select stage_reached from fct_lead_scores where lead_id = 'LC4'", "lead"),
     "empty stage date not used": ("select stage_reached from fct_lead_scores where lead_id = 'LC5'", "lead"),
     "good stage used": ("select stage_reached from fct_lead_scores where lead_id = 'LC6'", "won"),
+    "future stage dates not used": (
+        "select count(*) from fct_lead_scores where lead_id in ('LC7', 'LC8') and stage_reached = 'lead'", 2),
+    "ids of blanks and zero-width characters not scored": (
+        "select count(*) from int_leads_enriched where email in ('zw@example.org', 'nbsp@example.org')", 0),
+    "blanks around an id are not part of it": (
+        "select sum(event_count) from int_lead_daily_activity where lead_id = 'EV15'", 1),
 }
 
 
@@ -319,8 +335,21 @@ def _empty_seed(seeds: Path) -> str:
     return "fit_rules"
 
 
+def _values_out_of_range(seeds: Path) -> tuple[str, ...]:
+    """Values that parse but cannot be right, all at once: every failing test is named."""
+    _replace_line(seeds / "scoring_models.csv", "default,", ",true,150,", ",true,-150,")
+    _replace_line(seeds / "report_settings.csv", "30,90,", ",0.80,", ",1.5,")
+    (seeds / "quality_settings.csv").write_text("max_bad_row_share\n2\n")
+    return (
+        "greater_than_zero_scoring_models_mql_threshold",
+        "report_settings_near_mql_share",
+        "quality_settings_max_bad_row_share",
+    )
+
+
 @pytest.mark.parametrize(
-    "breakage", [_duplicate_rule, _unknown_event_type, _thresholds_out_of_order, _non_numeric_points, _empty_seed]
+    "breakage",
+    [_duplicate_rule, _unknown_event_type, _thresholds_out_of_order, _non_numeric_points, _empty_seed, _values_out_of_range],
 )
 def test_bad_seed_fails_before_any_model_is_built(isolated_dbt: Path, project_copy: Path, breakage) -> None:
     named = breakage(project_copy / "seeds")
@@ -329,7 +358,8 @@ def test_bad_seed_fails_before_any_model_is_built(isolated_dbt: Path, project_co
     settings = make_settings(isolated_dbt, landing, project_dir=project_copy)
     with pytest.raises(DbtBuildError) as failure:
         build(settings, AS_OF)
-    assert named in str(failure.value)
+    for name in (named,) if isinstance(named, str) else named:
+        assert name in str(failure.value)
     result = failure.value.result
     assert result.count("model") == 0
     assert result.count("unit_test") == 0
@@ -337,3 +367,18 @@ def test_bad_seed_fails_before_any_model_is_built(isolated_dbt: Path, project_co
         tables = {row[0] for row in db.execute("select table_name from information_schema.tables").fetchall()}
     assert "fct_lead_scores" not in tables
     assert "stg_crm__leads" not in tables
+
+
+def test_rule_on_an_attribute_no_lead_has_fails_the_run(isolated_dbt: Path, project_copy: Path) -> None:
+    """A misspelled attribute (`seniorty`) would never fire: the seed test names the rule."""
+    with (project_copy / "seeds" / "fit_rules.csv").open("a") as rules:
+        rules.write("fit_typo_vp,all,seniorty,equals,vp,,,10,Misspelled attribute\n")
+    landing = isolated_dbt / "landing"
+    write_csv(landing / "leads.csv", "lead_id,seniority,Lead Origin", ["L1,vp,fair"])
+    with pytest.raises(DbtBuildError) as failure:
+        build(make_settings(isolated_dbt, landing, project_dir=project_copy), AS_OF)
+    message = str(failure.value)
+    assert "fit_rules_attribute_is_a_lead_attribute" in message
+    assert "fit_typo_vp" in message and "seniorty" in message
+    # the custom column is an attribute like the contract ones: only the typo failed
+    assert message.count("rule_id=") == 1

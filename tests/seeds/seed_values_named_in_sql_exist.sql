@@ -1,7 +1,8 @@
 {#- A few seed values are named in the models' SQL, not only in other seeds: the unopened_emails
-    decay counts the event types email_sent and email_open, and sales rejections are the
-    lifecycle stage 'rejected' (their reasons feed the rejection_reason negative rules). Fails
-    with the seed and value that is missing while a rule needs it. -#}
+    decay counts the event types email_sent and email_open, sales rejections are the lifecycle
+    stage 'rejected' (their reasons feed the rejection_reason negative rules), and the reports
+    measure conversion to the stages sql and won. Fails with the seed and value that is missing
+    while a rule or report needs it. -#}
 
 with
 
@@ -42,6 +43,16 @@ required_values as (
         rule_id as needed_by_rule_id
     from negative_rules
     where rule_kind = 'rejection_reason'
+    union all
+    select
+        'lifecycle_stages' as seed_name,
+        'sql' as required_value,
+        'the conversion reports' as needed_by_rule_id
+    union all
+    select
+        'lifecycle_stages' as seed_name,
+        'won' as required_value,
+        'the conversion reports' as needed_by_rule_id
 ),
 
 present_values as (

@@ -2,10 +2,10 @@
 
 {#- Long format: one row per lead and scorable attribute, so a rule names an attribute instead
     of a column. Every column of int_leads_enriched is scorable except identifiers, personal data
-    and timestamps; a custom column added to the landing files appears here by itself. -#}
+    and timestamps (scorable_lead_attributes); a custom column added to the landing files appears
+    here by itself. -#}
 
-{%- set not_scorable = ['lead_id', 'email', 'first_name', 'last_name', 'created_at', 'account_id', 'company_name', 'country_raw'] -%}
-{%- set columns = columns_except(ref('int_leads_enriched'), not_scorable) -%}
+{%- set columns = scorable_lead_attributes() -%}
 
 with
 
@@ -19,7 +19,7 @@ unpivoted as (
     select
         lead_id,
         '{{ column }}' as attribute,
-        lower(cast({{ column }} as {{ dbt.type_string() }})) as attribute_value
+        lower(cast({{ adapter.quote(column) }} as {{ dbt.type_string() }})) as attribute_value
     from leads
     {%- if not loop.last %}
     union all

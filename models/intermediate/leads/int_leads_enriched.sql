@@ -45,7 +45,7 @@ leads_as_of as (
         purchase_timeline,
         stated_need
     {%- for column in lead_extras %},
-        {{ column }}
+        {{ adapter.quote(column) }}
         {%- endfor %}
     from leads
     where lead_id is not null
@@ -101,10 +101,10 @@ enriched as (
         account_country.region as account_region,
         accounts.business_model as account_business_model
     {%- for column in lead_extras %},
-        leads_as_of.{{ column }}
+        leads_as_of.{{ adapter.quote(column) }}
         {%- endfor %}
     {%- for column in account_extras %},
-        accounts.{{ column }} as account_{{ column }}
+        accounts.{{ adapter.quote(column) }} as {{ adapter.quote('account_' ~ column) }}
         {%- endfor %}
     from leads_as_of
     left join accounts

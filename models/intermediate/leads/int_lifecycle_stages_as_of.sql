@@ -23,8 +23,8 @@ final as (
         on stages.stage = lower(aliases.raw_value)
     where stages.lead_id is not null
         and stages.entered_at < {{ as_of_cutoff() }}
-        -- stage dates before 2000 are quarantined (models/quarantine) and not used
-        and stages.entered_at >= {{ quality_min_timestamp() }}
+        -- stage dates before 2000 or after today are quarantined (models/quarantine) and not used
+        and {{ is_plausible_timestamp('stages.entered_at') }}
 )
 
 select * from final

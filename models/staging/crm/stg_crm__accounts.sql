@@ -17,7 +17,7 @@ cleaned as (
         {{ clean_text('country') }} as country,
         {{ clean_category('business_model') }} as business_model
     {%- for column in extra_columns %},
-        lower({{ clean_text(column) }}) as {{ column }}
+        lower({{ clean_text(adapter.quote(column)) }}) as {{ adapter.quote(column) }}
         {%- endfor %}
     from source
 ),
@@ -29,7 +29,7 @@ deduplicated as (
         row_number() over (
             partition by account_id
             order by account_name, domain, employee_count
-        ) as copy_number
+        ) as _copy_number
     from cleaned
 ),
 
@@ -44,10 +44,10 @@ final as (
         country,
         business_model
     {%- for column in extra_columns %},
-        {{ column }}
+        {{ adapter.quote(column) }}
         {%- endfor %}
     from deduplicated
-    where copy_number = 1
+    where _copy_number = 1
 )
 
 select * from final

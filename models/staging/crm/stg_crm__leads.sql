@@ -25,7 +25,7 @@ cleaned as (
         {{ clean_category('purchase_timeline') }} as purchase_timeline,
         {{ clean_text('stated_need') }} as stated_need
     {%- for column in extra_columns %},
-        lower({{ clean_text(column) }}) as {{ column }}
+        lower({{ clean_text(adapter.quote(column)) }}) as {{ adapter.quote(column) }}
         {%- endfor %}
     from source
 ),
@@ -37,7 +37,7 @@ deduplicated as (
         row_number() over (
             partition by lead_id
             order by created_at, email, account_id, job_title
-        ) as copy_number
+        ) as _copy_number
     from cleaned
 ),
 
@@ -60,10 +60,10 @@ final as (
         purchase_timeline,
         stated_need
     {%- for column in extra_columns %},
-        {{ column }}
+        {{ adapter.quote(column) }}
         {%- endfor %}
     from deduplicated
-    where copy_number = 1
+    where _copy_number = 1
 )
 
 select * from final
