@@ -30,6 +30,12 @@
     {%- if renamed_by_reader or columns | length < originals | length -%}
         {%- do landing_check_headers_per_file(landing, table_name) -%}
     {%- endif -%}
+    {%- if landing['format'] == 'csv' and originals | length == 1 and modules.re.search('[,;\t|]', originals[0]) -%}
+        {{ exceptions.raise_compiler_error(
+            "Landing file " ~ landing['files'] | join(', ') ~ " could not be split into columns (its header reads as the one column '"
+            ~ originals[0] ~ "'): a line is probably malformed, e.g. a quote left open or more fields than the header has. "
+            ~ "Comma, semicolon, tab and pipe separated files with a header line are read.") }}
+    {%- endif -%}
     {{ return(columns) }}
 {%- endmacro %}
 

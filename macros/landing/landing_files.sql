@@ -59,11 +59,12 @@
 {%- endmacro %}
 
 
-{#- Every value as text (staging casts). A field may be long (notes, HTML: up to 64 MB) without
-    stopping the run; the buffer is set as large, since DuckDB's default (16 times the line) would
-    reserve 1 GB per file scanned from the memory limit. -#}
+{#- Every value as text (staging casts); the header is the first line (DuckDB's sniffer would
+    otherwise take a later line for the header of a file with a malformed line). A field may be
+    long (notes, HTML: up to 64 MB) without stopping the run; the buffer is set as large, since
+    DuckDB's default (16 times the line) would reserve 1 GB per file scanned from the memory limit. -#}
 {% macro landing_csv_options(header=true) -%}
-    header = {{ header }}, all_varchar = true, max_line_size = 67108864, buffer_size = 67108864
+    header = {{ header }}, skip = 0, all_varchar = true, max_line_size = 67108864, buffer_size = 67108864
 {%- endmacro %}
 
 

@@ -178,6 +178,10 @@ REFUSED = {
         ["events/b.xlsx", "cannot read"],
     ),
     "a leads file with only a header": ({"leads.csv": "lead_id,email\n"}, ["leads.csv", "nothing to score"]),
+    "a malformed line": (
+        {"leads.csv": 'lead_id,email,notes\nL1,a@example.org,x\nL2,secret@person.example,"open\nL3,c@example.org,a,b,c\n'},
+        ["leads.csv", "could not be split into columns"],
+    ),
 }
 
 
@@ -220,3 +224,4 @@ def test_landing_that_cannot_be_read_by_name_is_refused(compile_landing, case: s
     message = "\n".join(describe_problems(result))
     for word in words:
         assert word in message, message
+    assert "secret@person.example" not in message  # a message names files and columns, never a row
