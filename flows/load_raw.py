@@ -8,7 +8,8 @@ files, column names in snake_case, every value as text, so every engine stages i
 
 from __future__ import annotations
 
-import re
+import json
+import os
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,43 +17,65 @@ from typing import Any
 
 import duckdb
 
-TABLES = ("leads", "accounts", "events", "lifecycle")
+# landing table -> its dbt source
+SOURCES = {"leads": "crm", "accounts": "crm", "events": "marketing", "lifecycle": "crm"}
+_SEPARATOR = "\n-- leadscore: next table --\n"
 
 
-def column_name(original: str) -> str:
-    """`Lead ID` -> `lead_id`, as macros/landing/landing_relation.sql names file columns."""
-    return re.sub("[^a-z0-9]+", "_", original.lower()).strip("_")
+def landing_queries(landing_dir: Path, project_dir: Path | None = None) -> dict[str, str]:
+    """Table -> the DuckDB query reading its landing files, as the DuckDB target's staging reads
+    them: compiled from the dbt macro landing_relation, so the rules (which files, column names,
+    refusals) are written once. Raises LandingError with the macro's message."""
+    from dbt.cli.main import dbtRunner
 
+    from leadscore.dbt_runner import temporary_environment
+    from leadscore.settings import find_project_dir
 
-def file_reader(landing_dir: Path, table: str) -> str | None:
-    """The DuckDB table function reading a landing table, or None when no file is there."""
-    base = landing_dir / table
-    for pattern, template in (
-        (f"{base}.parquet", "read_parquet('{}', union_by_name = true)"),
-        (f"{base}/*.parquet", "read_parquet('{}', union_by_name = true)"),
-        (f"{base}.csv", "read_csv('{}', header = true, all_varchar = true)"),
-        (f"{base}.csv.gz", "read_csv('{}', header = true, all_varchar = true)"),
-        (f"{base}/*.csv", "read_csv('{}', header = true, all_varchar = true)"),
-        (f"{base}/*.csv.gz", "read_csv('{}', header = true, all_varchar = true)"),
+    project = project_dir or find_project_dir()
+    inline = _SEPARATOR.join(
+        f"select * from {{{{ landing_relation('{source}', '{table}') }}}}" for table, source in SOURCES.items()
+    )
+    with tempfile.TemporaryDirectory() as workdir, temporary_environment(
+        {
+            "LEADSCORE_TARGET": "duckdb",
+            "LEADSCORE_LANDING_DIR": str(Path(landing_dir).resolve()),
+            "LEADSCORE_DUCKDB_PATH": str(Path(workdir) / "compile.duckdb"),
+            "DBT_TARGET_PATH": str(Path(workdir) / "target"),
+            "DBT_LOG_PATH": str(Path(workdir) / "logs"),
+            "DO_NOT_TRACK": "1",
+            "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+        }
     ):
-        if list(Path("/").glob(pattern.lstrip("/"))):
-            return template.format(pattern.replace("'", "''"))
-    return None
+        outcome = dbtRunner().invoke(
+            ["compile", "--quiet", "--log-level", "none", "--inline", inline, "--project-dir", str(project), "--profiles-dir", str(project),
+             "--target", "duckdb", "--vars", json.dumps({"as_of_date": "2000-01-01"})]
+        )
+    if not outcome.success:
+        raise LandingError(str(outcome.exception or "dbt compile failed (see its output above)"))
+    compiled = outcome.result.results[0].node.compiled_code
+    return dict(zip(SOURCES, compiled.split(_SEPARATOR)))
+
+
+class LandingError(RuntimeError):
+    """Landing files that cannot be read; the message names the file and column."""
 
 
 def landing_csvs(landing_dir: Path, workdir: Path) -> Iterator[tuple[str, list[str], Path]]:
-    """(table, snake_case columns, CSV file of the rows as text) for each landing table present."""
+    """(table, column names, CSV file of the rows as text) for every landing table (an absent
+    optional table has its contract columns and no row)."""
+    queries = landing_queries(landing_dir)
     with duckdb.connect() as db:
-        for table in TABLES:
-            reader = file_reader(landing_dir, table)
-            if reader is None:
-                continue
-            originals = [row[0] for row in db.execute(f"describe select * from {reader}").fetchall()]
-            columns = [column_name(original) for original in originals]
-            select = ", ".join(f'cast("{o}" as varchar) as {c}' for o, c in zip(originals, columns))
+        for table, query in queries.items():
+            columns = [row[0] for row in db.execute(f"describe {query}").fetchall()]
+            select = ", ".join(f"cast({_quote(column)} as varchar) as {_quote(column)}" for column in columns)
             path = workdir / f"{table}.csv"
-            db.execute(f"copy (select {select} from {reader}) to '{path}' (header, force_quote *)")
+            literal = str(path).replace("'", "''")
+            db.execute(f"copy (select {select} from ({query})) to '{literal}' (header, force_quote *)")
             yield table, columns, path
+
+
+def _quote(identifier: str) -> str:
+    return '"' + identifier.replace('"', '""') + '"'
 
 
 def load_postgres(landing_dir: Path, connection: Any, schema: str = "landing") -> dict[str, int]:
@@ -63,7 +86,7 @@ def load_postgres(landing_dir: Path, connection: Any, schema: str = "landing") -
         for table, columns, path in landing_csvs(landing_dir, Path(workdir)):
             # cascade: dbt's staging views on the old table go too; the next dbt build recreates them
             cursor.execute(f'drop table if exists "{schema}"."{table}" cascade')
-            cursor.execute(f'create table "{schema}"."{table}" ({", ".join(f"{c} text" for c in columns)})')
+            cursor.execute(f'create table "{schema}"."{table}" ({", ".join(f"{_quote(c)} text" for c in columns)})')
             with path.open() as rows:
                 # force_quote above: an empty string arrives as "" (text), a null as nothing (null)
                 cursor.copy_expert(f'copy "{schema}"."{table}" from stdin with (format csv, header true)', rows)
@@ -89,15 +112,11 @@ def main(argv: list[str] | None = None) -> int:
     """`python -m leadscore.load_raw [LANDING_DIR]`: the landing files into Postgres's raw tables
     (connection from LEADSCORE_PG_*, schema LEADSCORE_SOURCE_SCHEMA), as profiles.yml connects."""
     import argparse
-    import os
 
     parser = argparse.ArgumentParser(prog="python -m leadscore.load_raw", description=main.__doc__)
     parser.add_argument("landing_dir", nargs="?", default=os.environ.get("LEADSCORE_LANDING_DIR", "data/landing"))
     args = parser.parse_args(argv)
     landing = Path(args.landing_dir)
-    if file_reader(landing, "leads") is None:
-        print(f"no leads file in {landing} (leads.parquet, leads.csv, leads.csv.gz or leads/)")
-        return 2
     import psycopg2
 
     try:
@@ -111,9 +130,14 @@ def main(argv: list[str] | None = None) -> int:
     except psycopg2.OperationalError as error:
         print(f"cannot connect to Postgres: {str(error).strip()}")
         return 2
-    with connection:
-        counts = load_postgres(landing, connection, os.environ.get("LEADSCORE_SOURCE_SCHEMA", "landing"))
-    connection.close()
+    try:
+        with connection:
+            counts = load_postgres(landing, connection, os.environ.get("LEADSCORE_SOURCE_SCHEMA", "landing"))
+    except LandingError as error:
+        print(error)
+        return 2
+    finally:
+        connection.close()
     print(", ".join(f"{table}: {rows:,} rows" for table, rows in counts.items()))
     return 0
 
