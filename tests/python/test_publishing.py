@@ -4,6 +4,7 @@ personal data stays out of the published tables unless a setting asks for it."""
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -112,7 +113,7 @@ def test_readers_see_one_complete_day_during_a_run_and_a_rerun_is_identical(
     published = isolated_dbt / "published"
     serving = published / "serving.duckdb"
     stop = isolated_dbt / "stop-readers"
-    elsewhere = isolated_dbt / "elsewhere"  # readers run from another folder: views use absolute paths
+    elsewhere = isolated_dbt / "elsewhere"  # readers run from another folder than the run
     elsewhere.mkdir()
     readers = {
         mode: subprocess.Popen(
@@ -158,16 +159,17 @@ def test_readers_see_one_complete_day_during_a_run_and_a_rerun_is_identical(
     assert published_checksums(serving) == first
 
     # the current version plus two previous ones are kept, older ones deleted
-    versions = sorted(p.name for p in (published / "fct_lead_scores").glob("*.parquet") if p.name != "data.parquet")
+    versions = sorted(path.name for path in (published / "versions").iterdir())
     assert len(versions) == 3
+    assert os.readlink(published / "current") == f"versions/{versions[-1]}"
     with duckdb.connect(str(serving), read_only=True) as db:
         served = db.execute(f"select table_name, file_path from {PUBLICATIONS_TABLE}").fetchall()
         assert {table for table, _ in served} == set(PUBLISHED_TABLES)
-        assert all(Path(path).is_absolute() and Path(path).exists() for _, path in served)
-        assert dict(served)["fct_lead_scores"].endswith(versions[-1])
+        assert all(not Path(path).is_absolute() and (published / path).is_file() for _, path in served)
+        assert dict(served)["fct_lead_scores"] == f"versions/{versions[-1]}/fct_lead_scores.parquet"
     # data.parquet is the current version, for tools that read files directly
     assert (published / "fct_lead_scores" / "data.parquet").read_bytes() == (
-        published / "fct_lead_scores" / versions[-1]
+        published / "versions" / versions[-1] / "fct_lead_scores.parquet"
     ).read_bytes()
 
     # no personal data by default: no e-mail, no names, a salted hash instead
