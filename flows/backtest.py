@@ -16,11 +16,10 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from pathlib import Path
 
-import duckdb
-
 from leadscore.dbt_runner import SEED_PHASE, describe_problems, dbt_vars, run_dbt, temporary_environment
 from leadscore.seedsets import LIVE_SEEDS, seed_overlay
 from leadscore.settings import Settings
+from leadscore.warehouse import open_duckdb
 
 SCORING_MODELS = "+fct_lead_score_history"
 # what int_score_observations needs rebuilt as of the outcome day (both read as_of_date)
@@ -137,7 +136,7 @@ def score_seed_set(
 
 
 def _keep_points(database: Path, day: date) -> None:
-    with duckdb.connect(str(database)) as connection:
+    with open_duckdb(database) as connection:
         connection.execute(
             """
             create table if not exists backtest_points as
@@ -156,7 +155,7 @@ def _keep_points(database: Path, day: date) -> None:
 
 def load_observations(database: Path, days: list[date] | None = None) -> list[Observation]:
     """The scored days' observations (int_score_observations with is_mql), sorted."""
-    with duckdb.connect(str(database), read_only=True) as connection:
+    with open_duckdb(database, read_only=True) as connection:
         rows = connection.execute(
             """
             select o.model_id, o.lead_id, o.observed_on, o.total_score, h.is_mql, o.converted
@@ -272,19 +271,14 @@ def run_backtest(
     return result
 
 
-def _write_csv(path: Path, rows: list[dict], columns: list[str]) -> None:
-    with path.open("w", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=columns, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
-
-
 def write_outputs(result: BacktestResult, candidate_label: str) -> None:
+    """comparison.csv, mql_flips.csv (text cells neutralised for spreadsheets) and backtest.html."""
     from leadscore.backtest_html import render_backtest_page
+    from leadscore.reports import write_csv_for_people
 
     result.folder.mkdir(parents=True, exist_ok=True)
-    _write_csv(result.folder / "comparison.csv", result.metrics, ["scope", "seed_set", *METRICS])
-    _write_csv(
+    write_csv_for_people(result.folder / "comparison.csv", result.metrics, ["scope", "seed_set", *METRICS])
+    write_csv_for_people(
         result.folder / "mql_flips.csv", result.flips,
         ["lead_id", "model_id", "observed_on", "live_score", "candidate_score", "flip", "converted"],
     )

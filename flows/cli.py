@@ -2,32 +2,63 @@
 
 from __future__ import annotations
 
+import ctypes
 import os
+import signal
+import subprocess
 import sys
+import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, NoReturn, Optional
 
 import typer
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
+from leadscore.dbt_runner import sigterm_stops, utc_today
 from leadscore.environment import apply_offline_defaults
 from leadscore.runlock import RunLockedError, run_lock
-from leadscore.settings import Settings
+from leadscore.settings import PROJECT_MARKER, Settings
 
-app = typer.Typer(
+EXIT_FAILED = 1  # a run failed: a failing test or seed, bad input, stopped by a signal
+EXIT_USAGE = 2  # a usage or set-up error: bad option, unusable path, nothing to report
+EXIT_LOCKED = 3  # another run holds the warehouse's run lock, or another process the DuckDB file
+
+
+class _App(typer.Typer):
+    """The command group; a file or folder a command could not use ends in one line and exit 2
+    instead of a traceback (the checks before each command name the usual cases better)."""
+
+    def __call__(self, *args, **kwargs):
+        try:
+            return super().__call__(*args, **kwargs)
+        except OSError as error:
+            _say(f"leadscore: {error}")
+            sys.exit(EXIT_USAGE)
+        except Exception as error:
+            from leadscore.warehouse import WarehouseUnavailable
+
+            if not isinstance(error, WarehouseUnavailable):
+                raise
+            _say(f"leadscore: {error}")
+            sys.exit(EXIT_LOCKED if error.locked else EXIT_USAGE)
+
+
+app = _App(
     help="Lead scoring warehouse: score every lead from seed-driven rules with dbt, for any day.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
     rich_markup_mode="markdown",
 )
-console = Console(stderr=True)
-EXIT_LOCKED = 3  # another run holds the warehouse's run lock
+# Data never goes through rich markup: a lead id `[/]` or `[red]x` is printed as it is.
+console = Console(stderr=True, markup=False, highlight=False)
+out = Console(markup=False, highlight=False)
 
 ProjectDir = Annotated[
     Optional[Path],
@@ -50,55 +81,111 @@ SeedsOption = Annotated[
 ]
 
 
+def _say(message: str, style: str | None = "red") -> None:
+    """One message on stderr, never read as markup, never wrapped inside a path."""
+    console.print(message, style=style, markup=False, soft_wrap=True)
+
+
+def _usage_error(message: str) -> NoReturn:
+    _say(message)
+    raise typer.Exit(EXIT_USAGE)
+
+
 def _settings(project_dir: Path | None, duckdb_path: Path | None, landing_dir: Path | None) -> Settings:
     try:
         settings = Settings.resolve(project_dir=project_dir, duckdb_path=duckdb_path, landing_dir=landing_dir)
     except FileNotFoundError as error:
-        console.print(f"[red]{error}[/red]")
-        raise typer.Exit(2) from error
+        _usage_error(str(error))
+    if not (settings.project_dir / PROJECT_MARKER).is_file():
+        _usage_error(f"{settings.project_dir} holds no {PROJECT_MARKER}: it is not the leadscore dbt project")
     apply_offline_defaults(settings.project_dir)
     return settings
 
 
 def _parse_day(value: str | None) -> date:
+    """YYYY-MM-DD, or today's date in UTC (whatever the host's time zone) when not given."""
     if value is None:
-        return date.today()
+        return utc_today()
     try:
         return date.fromisoformat(value)
     except ValueError as error:
         raise typer.BadParameter(f"'{value}' is not a date written YYYY-MM-DD") from error
 
 
-@app.command("demo-data")
-def demo_data(
-    leads: Annotated[int, typer.Option(min=1, help="Number of leads to generate")] = 10_000,
-    events_per_lead: Annotated[float, typer.Option(min=0, help="Average events per lead")] = 50.0,
-    seed: Annotated[int, typer.Option(help="Random seed: the same seed gives the same data")] = 42,
-    end_date: Annotated[Optional[str], typer.Option(help="Last day of the year of events, YYYY-MM-DD (default: today)")] = None,
-    file_format: Annotated[str, typer.Option("--format", help="parquet or csv")] = "parquet",
-    out: Annotated[Optional[Path], typer.Option(help="Output folder (default: the landing folder)")] = None,
-    project_dir: ProjectDir = None,
-) -> None:
-    """Write a realistic, deterministic demo data set (leads, accounts, events, lifecycle)."""
-    from leadscore.demo_data import generate_demo_data
+# --- paths checked before a command starts: a bad one is a set-up error (exit 2) ---------------
 
-    if file_format not in {"parquet", "csv"}:
-        raise typer.BadParameter("--format must be parquet or csv")
-    settings = _settings(project_dir, None, out)
-    started = time.monotonic()
-    with console.status("Generating demo data...") as status:
-        counts = generate_demo_data(
-            settings.landing_dir,
-            leads=leads,
-            seed=seed,
-            end_date=_parse_day(end_date),
-            file_format=file_format,
-            events_per_lead=events_per_lead,
-            progress=lambda step: status.update(f"Generating demo data: {step}..."),
-        )
-    for name, rows in counts.items():
-        console.print(f"  {name:<10} {rows:>12,} rows")
-    console.print(f"Wrote {settings.landing_dir} in {time.monotonic() - started:.1f} s")
+
+def _check_folder(path: Path, what: str) -> None:
+    """Exit 2 unless `path` is a folder this process can write into, or one it can create."""
+    if path.exists():
+        if not path.is_dir():
+            _usage_error(f"the {what} {path} is a file, not a folder")
+        if not os.access(path, os.W_OK | os.X_OK):
+            _usage_error(f"the {what} {path} is not writable")
+        return
+    ancestor = next(parent for parent in path.parents if parent.exists())
+    if not ancestor.is_dir():
+        _usage_error(f"the {what} {path} cannot be created: {ancestor} is a file")
+    if not os.access(ancestor, os.W_OK | os.X_OK):
+        _usage_error(f"the {what} {path} cannot be created: {ancestor} is not writable")
+
+
+def _check_landing(path: Path) -> None:
+    """A landing path that exists must be a readable folder (a missing one fails the run's input
+    check, exit 1, with what to put there)."""
+    if path.exists() and not path.is_dir():
+        _usage_error(f"the landing folder {path} is a file, not a folder")
+    if path.is_dir() and not os.access(path, os.R_OK | os.X_OK):
+        _usage_error(f"the landing folder {path} is not readable")
+
+
+DUCKDB_MAGIC = b"DUCK"  # bytes 8-11 of every DuckDB database file
+
+
+def _check_warehouse_file(path: Path) -> None:
+    """Exit 2 unless the warehouse path is a DuckDB file the run can write, or can be created."""
+    if path.is_dir():
+        _usage_error(f"the warehouse {path} is a folder, not a DuckDB file")
+    if path.exists():
+        if not os.access(path, os.R_OK | os.W_OK):
+            _usage_error(f"the warehouse {path} is not readable and writable")
+        with path.open("rb") as handle:
+            header = handle.read(12)
+        if header and header[8:12] != DUCKDB_MAGIC:
+            _usage_error(f"the warehouse {path} is not a DuckDB database file")
+    _check_folder(path.parent, "warehouse folder")
+
+
+def _check_run_paths(settings: Settings) -> None:
+    if settings.target == "duckdb":
+        _check_warehouse_file(settings.duckdb_path)
+        _check_landing(settings.landing_dir)
+    _check_folder(settings.published_dir, "published folder")
+    _check_folder(settings.reports_dir, "reports folder")
+
+
+def _warehouse_error(settings: Settings, error: Exception) -> NoReturn:
+    """explain / report / backfill on a warehouse they cannot read: one line; exit 3 when a run
+    (or another program writing it) holds the file, else 2."""
+    from leadscore.runlock import lock_path
+    from leadscore.warehouse import WarehouseUnavailable
+
+    if not (isinstance(error, WarehouseUnavailable) and error.locked):
+        _say(str(error))
+        raise typer.Exit(EXIT_USAGE) from error
+    message = str(error)
+    try:  # the run lock file names the run holding it (read, never locked: that could stop a run starting now)
+        holder = dict(zip(*[iter(lock_path(settings).read_text().split())] * 2))
+    except OSError:
+        holder = {}
+    if error.holder_pid is not None and holder.get("pid") == str(error.holder_pid):
+        since = holder.get("since", "?")
+        message = f"a leadscore run (pid {error.holder_pid}, since {since}) holds the warehouse {settings.duckdb_path}"
+    _say(f"{message}; try again when it has finished.")
+    raise typer.Exit(EXIT_LOCKED) from error
+
+
+# --- one run at a time, stopped cleanly, its Prefect server dying with it ------------------------
 
 
 @contextmanager
@@ -114,22 +201,86 @@ def _exclusive(settings: Settings) -> Iterator[None]:
 
 def _locked(error: RunLockedError) -> None:
     # one unbroken line (no wrapping inside the path), so scripts and people can read it
-    console.print(f"{error}; try again when it has finished.", style="red", markup=False, soft_wrap=True)
+    _say(f"{error}; try again when it has finished.")
+
+
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
+
+
+def _dies_with_this_process() -> Callable[[], None] | None:
+    """A preexec_fn for a child that must not outlive this process, even when it is killed with
+    SIGKILL: Linux sends the child SIGTERM when its parent thread ends (prctl PR_SET_PDEATHSIG).
+    None elsewhere."""
+    if not sys.platform.startswith("linux"):
+        return None
+    prctl = ctypes.CDLL(None, use_errno=True).prctl  # looked up before the fork, not in the child
+    parent = os.getpid()
+
+    def preexec() -> None:
+        prctl(PR_SET_PDEATHSIG, int(signal.SIGTERM), 0, 0, 0)
+        if os.getppid() != parent:  # the parent died before the line above
+            os.kill(os.getpid(), signal.SIGTERM)
+
+    return preexec
+
+
+def _start_prefect_server() -> None:
+    """Start Prefect's temporary (ephemeral) server now, from the main thread, as a child that
+    dies with this process: on SIGTERM or Ctrl-C Prefect stops it at exit, and on SIGKILL the
+    kernel's parent-death signal stops it (the signal follows the thread that started the child,
+    hence the main thread). Nothing to do with PREFECT_API_URL set (a real server)."""
+    from prefect.settings import PREFECT_API_URL
+
+    if PREFECT_API_URL.value() or threading.current_thread() is not threading.main_thread():
+        return
+    from prefect.server.api import server as prefect_server
+
+    preexec = _dies_with_this_process()
+    server = prefect_server.SubprocessASGIServer()
+    if server.running or preexec is None:
+        return
+
+    class TiedPopen(subprocess.Popen):
+        def __init__(self, *args, **kwargs):
+            kwargs.setdefault("preexec_fn", preexec)
+            super().__init__(*args, **kwargs)
+
+    # Prefect 3 starts the server with `subprocess.Popen` in its server module; lend that module
+    # a Popen with the preexec for the start only (a retry on another port included).
+    real = prefect_server.subprocess
+    prefect_server.subprocess = type(sys)("subprocess")
+    prefect_server.subprocess.__dict__.update(real.__dict__, Popen=TiedPopen)
+    try:
+        server.start()
+    finally:
+        prefect_server.subprocess = real
 
 
 def _flow_settings(verbose: bool) -> None:
-    """Prefect's own log lines only with --verbose; the CLI prints progress and the summary."""
+    """Prefect's own log lines only with --verbose; the CLI prints progress, the summary and the
+    reason a run failed. Without --verbose Prefect's console handler stays quiet even for errors
+    (their tracebacks repeat the reason); the flow run's logs still reach the Prefect server."""
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO" if verbose else "WARNING")
+    if not verbose:
+        os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", "CRITICAL")
 
 
 def _run_day(
-    settings: Settings, day: date, verbose: bool, tables: tuple[str, ...] | None = None, seeds_dir: Path | None = None
+    settings: Settings,
+    day: date,
+    verbose: bool,
+    tables: tuple[str, ...] | None = None,
+    seeds_dir: Path | None = None,
+    full_refresh: bool = False,
 ):
     """One daily flow run; returns its summary or exits non-zero with the reason."""
+    from prefect.exceptions import TerminationSignal
+
     from leadscore.daily_flow import daily_scoring
     from leadscore.publish import PUBLISHED_TABLES
 
     try:
+        _start_prefect_server()
         return daily_scoring(
             as_of=day,
             project_dir=str(settings.project_dir),
@@ -140,23 +291,70 @@ def _run_day(
             tables_to_publish=PUBLISHED_TABLES if tables is None else tables,
             verbose=verbose,
             seeds_dir=str(seeds_dir) if seeds_dir else None,
+            full_refresh=full_refresh,
         )
     except RunLockedError as error:
         _locked(error)
         raise typer.Exit(EXIT_LOCKED) from error
+    except (KeyboardInterrupt, TerminationSignal) as error:
+        name = signal.Signals(getattr(error, "signum", None) or getattr(error, "signal", signal.SIGINT)).name
+        _say(f"Run for {day} stopped by {name} before it finished: it does not count as scored.")
+        raise typer.Exit(EXIT_FAILED) from error
     except Exception as error:  # the flow's failure, already logged by Prefect with its cause
-        console.print(f"[red]Run for {day} failed:[/red] {error}")
-        raise typer.Exit(1) from error
+        console.print(Text(f"Run for {day} failed: ", style="red") + Text(str(error)), soft_wrap=True)
+        raise typer.Exit(EXIT_FAILED) from error
+
+
+@app.command("demo-data")
+def demo_data(
+    leads: Annotated[int, typer.Option(min=1, help="Number of leads to generate")] = 10_000,
+    events_per_lead: Annotated[float, typer.Option(min=0, help="Average events per lead")] = 50.0,
+    seed: Annotated[int, typer.Option(help="Random seed: the same seed gives the same data")] = 42,
+    end_date: Annotated[Optional[str], typer.Option(help="Last day of the year of events, YYYY-MM-DD (default: today, UTC)")] = None,
+    file_format: Annotated[str, typer.Option("--format", help="parquet or csv")] = "parquet",
+    out: Annotated[Optional[Path], typer.Option(help="Output folder (default: the landing folder)")] = None,
+    project_dir: ProjectDir = None,
+) -> None:
+    """Write a realistic, deterministic demo data set (leads, accounts, events, lifecycle)."""
+    from leadscore.demo_data import generate_demo_data
+
+    if file_format not in {"parquet", "csv"}:
+        raise typer.BadParameter("--format must be parquet or csv")
+    settings = _settings(project_dir, None, out)
+    _check_folder(settings.landing_dir, "output folder")
+    started = time.monotonic()
+    with console.status(Text("Generating demo data...")) as status:
+        counts = generate_demo_data(
+            settings.landing_dir,
+            leads=leads,
+            seed=seed,
+            end_date=_parse_day(end_date),
+            file_format=file_format,
+            events_per_lead=events_per_lead,
+            progress=lambda step: status.update(Text(f"Generating demo data: {step}...")),
+        )
+    for name, rows in counts.items():
+        console.print(f"  {name:<10} {rows:>12,} rows")
+    console.print(f"Wrote {settings.landing_dir} in {time.monotonic() - started:.1f} s")
+
+
+FULL_REFRESH_HELP = (
+    "Rebuild the incremental event models from every landed event instead of the as-of day and "
+    "its lookback (the score history is kept). Needed after landed events changed or were deleted "
+    "outside the lookback window (older than activity_lookback_days), or after editing the "
+    "event_types, value_aliases or page_categories seeds."
+)
 
 
 @app.command()
 def run(
-    as_of: Annotated[Optional[str], typer.Option(help="Score as of this day, YYYY-MM-DD (default: today)")] = None,
+    as_of: Annotated[Optional[str], typer.Option(help="Score as of this day, YYYY-MM-DD (default: today, UTC)")] = None,
     project_dir: ProjectDir = None,
     duckdb_path: DuckdbPath = None,
     landing_dir: LandingDir = None,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show dbt's and Prefect's own logs")] = False,
     seeds: SeedsOption = None,
+    full_refresh: Annotated[bool, typer.Option("--full-refresh", help=FULL_REFRESH_HELP)] = False,
 ) -> None:
     """The daily run for one day: validate, dbt build and test, add the day to the score
     history, publish the BI tables, write the day's reports and print a summary."""
@@ -165,45 +363,49 @@ def run(
     settings = _settings(project_dir, duckdb_path, landing_dir)
     _flow_settings(verbose)
     day = _parse_day(as_of)
+    _check_run_paths(settings)
     if seeds is not None:
         _check_candidate(settings, str(seeds))
-    with _exclusive(settings), console.status(f"Scoring leads as of {day} (dbt build and tests)..."):
-        summary = _run_day(settings, day, verbose, seeds_dir=seeds)
+    progress = Text(f"Scoring leads as of {day}{' (full refresh)' if full_refresh else ''} (dbt build and tests)...")
+    with sigterm_stops(), _exclusive(settings), console.status(progress):
+        summary = _run_day(settings, day, verbose, seeds_dir=seeds, full_refresh=full_refresh)
 
     table = Table(title=f"Lead scores as of {day}")
     for column in ("model", "leads", "MQLs", "average score"):
         table.add_column(column, justify="right" if column != "model" else "left")
     for model in score_summary(settings):
         table.add_row(model.model_id, f"{model.leads:,}", f"{model.mqls:,}", f"{model.average_score:.1f}")
-    Console().print(table)
+    out.print(table)
     for line in summary.lines():
         console.print(line)
-    console.print(f"warehouse {settings.duckdb_path}; reports {summary.report_dir}")
+    console.print(f"warehouse {settings.duckdb_path}; reports {summary.report_dir}", soft_wrap=True)
 
 
 @app.command()
 def backfill(
     start: Annotated[str, typer.Option(help="First day to score, YYYY-MM-DD")],
     end: Annotated[str, typer.Option(help="Last day to score, YYYY-MM-DD (inclusive)")],
-    force: Annotated[bool, typer.Option(help="Rescore days already in the score history")] = False,
+    force: Annotated[bool, typer.Option(help="Rescore days already scored")] = False,
     every: Annotated[int, typer.Option(min=1, help="Score every Nth day only (the last day is always scored)")] = 1,
     project_dir: ProjectDir = None,
     duckdb_path: DuckdbPath = None,
     landing_dir: LandingDir = None,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show dbt's and Prefect's own logs")] = False,
 ) -> None:
-    """Rescore every day from START to END in order. Days already in the history are skipped
-    unless --force, so an interrupted backfill resumes where it stopped. Only the history tables
-    are published: the current-day tables stay those of the last daily run."""
+    """Rescore every day from START to END in order. Days already scored (whose latest run
+    succeeded) are skipped unless --force, so an interrupted backfill resumes where it stopped
+    and a day whose run failed is scored again. Only the history tables are published: the
+    current-day tables stay those of the last daily run."""
     settings = _settings(project_dir, duckdb_path, landing_dir)
     _flow_settings(verbose)
     first, last = _parse_day(start), _parse_day(end)
     if first > last:
         raise typer.BadParameter(f"--start {first} is after --end {last}")
+    _check_run_paths(settings)
     days = [first + timedelta(days=offset) for offset in range(0, (last - first).days + 1, every)]
     if days[-1] != last:
         days.append(last)
-    with _exclusive(settings):
+    with sigterm_stops(), _exclusive(settings):
         _backfill_days(settings, days, first, last, force, verbose)
 
 
@@ -213,14 +415,17 @@ def _backfill_days(
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
     from leadscore.publish import HISTORY_TABLES
-    from leadscore.warehouse import scored_days
+    from leadscore.warehouse import WarehouseIncomplete, WarehouseUnavailable, scored_days
 
-    done = set() if force else scored_days(settings)
+    try:
+        done = set() if force else scored_days(settings)
+    except (WarehouseUnavailable, WarehouseIncomplete) as error:
+        _warehouse_error(settings, error)
     todo = [day for day in days if day.isoformat() not in done]
     if len(todo) < len(days):
         console.print(f"Skipping {len(days) - len(todo)} days already scored (use --force to rescore them)")
     with Progress(
-        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+        TextColumn("{task.description}", markup=False), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
         console=console,
     ) as progress:
         bar = progress.add_task("Backfilling", total=len(todo))
@@ -234,26 +439,28 @@ def _backfill_days(
 
 @app.command()
 def report(
-    as_of: Annotated[Optional[str], typer.Option(help="The scored day to report, YYYY-MM-DD (default: today)")] = None,
+    as_of: Annotated[Optional[str], typer.Option(help="The scored day to report, YYYY-MM-DD (default: today, UTC)")] = None,
     project_dir: ProjectDir = None,
     duckdb_path: DuckdbPath = None,
 ) -> None:
     """Rebuild reports/AS_OF/ (the report tables as CSV and Parquet, sales_priority.csv and
     report.html) from the warehouse as it is, without rebuilding any model: the warehouse must
-    already hold that day's scores and report tables, from `leadscore run --as-of AS_OF`."""
+    hold that day from a successful `leadscore run --as-of AS_OF` (its latest run)."""
     from leadscore.reports import ReportError, write_report
+    from leadscore.warehouse import WarehouseUnavailable
 
     settings = _settings(project_dir, duckdb_path, None)
     day = _parse_day(as_of)
+    _check_folder(settings.reports_dir, "reports folder")
     try:
         folder = write_report(settings, day)
+    except WarehouseUnavailable as error:
+        _warehouse_error(settings, error)
     except (FileNotFoundError, ReportError) as error:
         reason = error if isinstance(error, ReportError) else f"No warehouse at {settings.duckdb_path}."
-        console.print(
-            f"[red]{reason}[/red]\nRun `leadscore run --as-of {day}` first: it builds that day's scores and reports."
-        )
-        raise typer.Exit(2) from error
-    console.print(f"Wrote {folder / 'report.html'}")
+        _say(f"{reason}\nRun `leadscore run --as-of {day}` first: it builds that day's scores and reports.")
+        raise typer.Exit(EXIT_USAGE) from error
+    console.print(f"Wrote {folder / 'report.html'}", soft_wrap=True)
 
 
 @app.command()
@@ -267,25 +474,37 @@ def serve(
 ) -> None:
     """Serve the daily flow on a schedule against a running Prefect server (PREFECT_API_URL).
     Keeps running; stop it with Ctrl-C or SIGTERM."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
     settings = _settings(project_dir, duckdb_path, landing_dir)
+    try:
+        ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError) as error:
+        message = f"'{timezone}' is not a time zone name such as UTC or Europe/Berlin"
+        raise typer.BadParameter(message, param_hint="--timezone") from error
+    _check_run_paths(settings)
     from prefect.settings import PREFECT_API_URL
 
     if not PREFECT_API_URL.value():
-        console.print(
-            "[red]leadscore serve needs a Prefect server with a scheduler.[/red] Start one with\n"
+        _say(
+            "leadscore serve needs a Prefect server with a scheduler. Start one with\n"
             "  prefect server start --host 127.0.0.1 --port 4200\n"
             "and set PREFECT_API_URL=http://127.0.0.1:4200/api (the ephemeral server that "
             "`leadscore run` uses cannot schedule)."
         )
-        raise typer.Exit(2)
+        raise typer.Exit(EXIT_USAGE)
     from prefect.schedules import Cron
 
     from leadscore.daily_flow import daily_scoring
 
+    try:
+        schedule = Cron(cron, timezone=timezone)
+    except ValueError as error:
+        raise typer.BadParameter(str(error), param_hint="--cron") from error
     console.print(f"Serving deployment daily-lead-scoring/{name} on '{cron}' ({timezone}); Ctrl-C stops it")
     daily_scoring.serve(
         name=name,
-        schedule=Cron(cron, timezone=timezone),
+        schedule=schedule,
         parameters={
             "project_dir": str(settings.project_dir),
             "duckdb_path": str(settings.duckdb_path),
@@ -306,29 +525,39 @@ def explain(
     duckdb_path: DuckdbPath = None,
 ) -> None:
     """Why does this lead have this score? Every rule that fired, from the points ledger."""
-    from leadscore.warehouse import lead_explanation
+    from leadscore.warehouse import SUCCEEDED, WarehouseIncomplete, WarehouseUnavailable, lead_explanation
 
     settings = _settings(project_dir, duckdb_path, None)
     try:
-        scores, points = lead_explanation(settings, lead_id)
+        explanation = lead_explanation(settings, lead_id)
     except FileNotFoundError as error:
-        console.print(f"[red]{error}[/red]")
-        raise typer.Exit(2) from error
-    if not scores:
-        console.print(f"[red]Lead {lead_id} has no score in {settings.duckdb_path}[/red]")
-        raise typer.Exit(1)
-    out = Console()
-    for model_id, as_of_date, total, fit, behaviour, negative, decay, grade, fit_grade, mql, bant, stage in scores:
+        _usage_error(str(error))
+    except (WarehouseUnavailable, WarehouseIncomplete) as error:
+        _warehouse_error(settings, error)
+    run = explanation.latest_run
+    if run is not None and run.status != SUCCEEDED:
+        _say(
+            f"warning: the latest run of {settings.duckdb_path}, {run.describe()}: what follows comes from "
+            "its tables, which are not a complete, tested day. Run `leadscore run` again to fix it.",
+            style="yellow",
+        )
+    if not explanation.scores:
+        _say(f"Lead {lead_id} has no score in {settings.duckdb_path}")
+        raise typer.Exit(EXIT_FAILED)
+    for score in explanation.scores:
+        model_id, as_of_date, total, fit, behaviour, negative, decay, grade, fit_grade, mql, bant, stage = score
         out.print(
-            f"[bold]{lead_id}[/bold] under model [bold]{model_id}[/bold] as of {as_of_date}: "
-            f"{total} points ({grade}, fit {fit_grade}{', MQL' if mql else ''}) = fit {fit} + behaviour "
-            f"{behaviour} + negative {negative} + decay {decay}; BANT {bant}; stage {stage}"
+            Text.assemble(
+                (str(lead_id), "bold"), " under model ", (str(model_id), "bold"),
+                f" as of {as_of_date}: {total} points ({grade}, fit {fit_grade}{', MQL' if mql else ''}) = fit {fit} "
+                f"+ behaviour {behaviour} + negative {negative} + decay {decay}; BANT {bant}; stage {stage}",
+            )
         )
         table = Table()
         for column in ("component", "rule", "evidence", "raw", "adjustment", "points"):
             table.add_column(column)
-        for row in (p for p in points if p[0] == model_id):
-            table.add_row(row[1], row[2], row[3], str(row[4]), row[5] or "", str(row[6]))
+        for row in (p for p in explanation.points if p[0] == model_id):
+            table.add_row(*(Text("" if value is None else str(value)) for value in row[1:]))
         out.print(table)
 
 
@@ -339,8 +568,8 @@ def _check_candidate(settings: Settings, candidate: str) -> None:
     try:
         candidate_csvs(settings.project_dir, candidate)
     except SeedSetError as error:
-        console.print(str(error), style="red", markup=False, soft_wrap=True)
-        raise typer.Exit(2) from error
+        _say(str(error))
+        raise typer.Exit(EXIT_USAGE) from error
 
 
 def _history_days(settings: Settings, start: str | None, end: str | None, every: int, as_of: str | None):
@@ -355,8 +584,8 @@ def _history_days(settings: Settings, start: str | None, end: str | None, every:
     try:
         return observation_days(first, last, every, outcome_day, conversion_window_days(settings.project_dir)), outcome_day
     except BacktestError as error:
-        console.print(str(error), style="red", markup=False, soft_wrap=True)
-        raise typer.Exit(2) from error
+        _say(str(error))
+        raise typer.Exit(EXIT_USAGE) from error
 
 
 def _print_side_by_side(result, first: str, second: str) -> None:
@@ -367,14 +596,14 @@ def _print_side_by_side(result, first: str, second: str) -> None:
         table.add_column(column, justify="left" if column in {"scope", "metric"} else "right")
     for row in side_by_side(result, first, second):
         table.add_row(*row)
-    Console().print(table)
-    console.print(f"{len(result.flips):,} lead-days change MQL status; {result.folder}")
+    out.print(table)
+    console.print(f"{len(result.flips):,} lead-days change MQL status; {result.folder}", soft_wrap=True)
 
 
 HistoryStart = Annotated[Optional[str], typer.Option(help="First day of history, YYYY-MM-DD (default: 180 days before --as-of)")]
 HistoryEnd = Annotated[Optional[str], typer.Option(help="Last day of history, YYYY-MM-DD (default: --as-of); only days whose conversion window has ended are scored")]
 HistoryEvery = Annotated[int, typer.Option(min=1, help="Score every Nth day of the range")]
-OutcomeDay = Annotated[Optional[str], typer.Option(help="Outcomes (lifecycle stages) are known up to this day, YYYY-MM-DD (default: today)")]
+OutcomeDay = Annotated[Optional[str], typer.Option(help="Outcomes (lifecycle stages) are known up to this day, YYYY-MM-DD (default: today, UTC)")]
 
 
 @app.command()
@@ -396,20 +625,23 @@ def backtest(
     from leadscore.backtest import BacktestError, run_backtest
 
     settings = _settings(project_dir, None, landing_dir)
+    _check_landing(settings.landing_dir)
     _check_candidate(settings, candidate)
     days, outcome_day = _history_days(settings, start, end, every, as_of)
     name = re.sub(r"[^A-Za-z0-9._-]+", "_", Path(candidate).name or candidate).strip("_") or "candidate"
     folder = (out or settings.reports_dir / "backtest" / f"{name}-{outcome_day}").resolve()
+    _check_folder(folder, "output folder")
     try:
-        with console.status("Backtesting...") as status:
+        with console.status(Text("Backtesting...")) as status:
             result = run_backtest(
-                settings, candidate, days, outcome_day, folder, progress=lambda step: status.update(f"Backtest: {step}...")
+                settings, candidate, days, outcome_day, folder,
+                progress=lambda step: status.update(Text(f"Backtest: {step}...")),
             )
     except BacktestError as error:
-        console.print(str(error), style="red", markup=False, soft_wrap=True)
-        raise typer.Exit(1) from error
+        _say(str(error))
+        raise typer.Exit(EXIT_FAILED) from error
     _print_side_by_side(result, "live", "candidate")
-    console.print(f"Wrote {folder / 'comparison.csv'}, mql_flips.csv and backtest.html")
+    console.print(f"Wrote {folder / 'comparison.csv'}, mql_flips.csv and backtest.html", soft_wrap=True)
 
 
 @app.command("suggest-weights")
@@ -431,27 +663,27 @@ def suggest_weights_command(
     from leadscore.suggest_weights import suggest_weights
 
     settings = _settings(project_dir, None, landing_dir)
+    _check_landing(settings.landing_dir)
     days, outcome_day = _history_days(settings, start, end, every, as_of)
     folder = (out or settings.project_dir / "seeds_candidates" / f"suggested-{outcome_day}").resolve()
     live = (settings.project_dir / LIVE_SEEDS).resolve()
     if folder == live or live in folder.parents:
-        console.print(
-            f"--out {folder} is the live seed folder: suggest-weights never changes the live seeds",
-            style="red", markup=False, soft_wrap=True,
-        )
-        raise typer.Exit(2)
+        _usage_error(f"--out {folder} is the live seed folder: suggest-weights never changes the live seeds")
+    _check_folder(folder, "output folder")
     try:
-        with console.status("Suggesting weights...") as status:
+        with console.status(Text("Suggesting weights...")) as status:
             suggestion = suggest_weights(
-                settings, days, outcome_day, folder, progress=lambda step: status.update(f"Suggest weights: {step}...")
+                settings, days, outcome_day, folder,
+                progress=lambda step: status.update(Text(f"Suggest weights: {step}...")),
             )
     except BacktestError as error:
-        console.print(str(error), style="red", markup=False, soft_wrap=True)
-        raise typer.Exit(1) from error
+        _say(str(error))
+        raise typer.Exit(EXIT_FAILED) from error
     _print_side_by_side(suggestion.backtest, "live", "suggested")
     console.print(
         f"Candidate seeds in {folder} (learned on {', '.join(map(str, suggestion.train_days))}); "
-        f"expected gain in {folder / 'report' / 'expected_gain.md'}"
+        f"expected gain in {folder / 'report' / 'expected_gain.md'}",
+        soft_wrap=True,
     )
 
 

@@ -7,7 +7,12 @@ with `leadscore serve` against a real Prefect server.
 from __future__ import annotations
 
 import json
+import signal
+import threading
 import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, replace
 from datetime import date
 from pathlib import Path
@@ -16,16 +21,17 @@ from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_link_artifact, create_markdown_artifact, create_table_artifact
 from prefect.tasks import exponential_backoff
 
-from leadscore.dbt_runner import DbtBuildError, build
+from leadscore.dbt_runner import DbtBuildError, build, utc_today
 from leadscore.publish import PUBLISHED_TABLES, publish_tables
 from leadscore.quarantine import quarantine_counts
-from leadscore.reports import write_report
+from leadscore.reports import discard_staged, promote_report, report_folder, stage_report
 from leadscore.runlock import RunLockedError, run_lock
 from leadscore.seedsets import SeedSetError, candidate_csvs, seed_overlay
 from leadscore.settings import Settings
-from leadscore.warehouse import day_summary
+from leadscore.warehouse import FAILED, SUCCEEDED, day_summary, record_run_end, record_run_start
 
 TRANSIENT_ERRORS = ("Could not set lock on file", "Conflicting lock is held")
+LEDGER_MESSAGE_LIMIT = 4000
 
 
 class InputError(RuntimeError):
@@ -72,10 +78,40 @@ def is_transient(task, task_run, state) -> bool:  # Prefect's retry_condition_fn
     return False
 
 
+@contextmanager
+def signals_deferred() -> Iterator[None]:
+    """Hold SIGINT and SIGTERM for the block (a step that must finish once begun: swapping the
+    published files, marking the run succeeded and putting its reports in place), then deliver
+    them to the handlers in place before. Outside the main thread nothing can be held."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    received: list[int] = []
+    previous = {
+        number: signal.signal(number, lambda signum, frame: received.append(signum))
+        for number in (signal.SIGINT, signal.SIGTERM)
+    }
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, signal.SIG_DFL if handler is None else handler)
+        for number in dict.fromkeys(received):
+            signal.raise_signal(number)
+
+
+def _retried_on_lock(name: str):
+    """A task retried with backoff when, and only when, another process holds the DuckDB file."""
+    return task(
+        name=name, retries=3, retry_delay_seconds=exponential_backoff(backoff_factor=5), retry_condition_fn=is_transient
+    )
+
+
 @task(name="validate inputs")
 def validate_inputs(settings: Settings, as_of: date) -> None:
-    if as_of > date.today():
-        raise InputError(f"as-of date {as_of} is in the future")
+    today = utc_today()
+    if as_of > today:
+        raise InputError(f"as-of date {as_of} is in the future (today is {today} in UTC)")
     if settings.target == "duckdb" and not any(settings.landing_dir.glob("leads*")):
         raise InputError(
             f"No leads file in the landing folder {settings.landing_dir}: put leads.csv or "
@@ -83,16 +119,22 @@ def validate_inputs(settings: Settings, as_of: date) -> None:
         )
 
 
-@task(
-    name="dbt build",
-    retries=3,
-    retry_delay_seconds=exponential_backoff(backoff_factor=5),
-    retry_condition_fn=is_transient,
-)
-def build_and_test(settings: Settings, as_of: date, verbose: bool) -> tuple[int, int]:
-    result = build(settings, as_of, verbose=verbose)
+@_retried_on_lock("record run start")
+def start_run(settings: Settings, run_id: str, as_of: date) -> None:
+    record_run_start(settings, run_id, as_of)
+
+
+@_retried_on_lock("dbt build")
+def build_and_test(settings: Settings, as_of: date, verbose: bool, full_refresh: bool = False) -> tuple[int, int]:
+    result = build(settings, as_of, verbose=verbose, full_refresh=full_refresh)
     tests = result.count("test", "pass") + result.count("unit_test", "pass")
     return result.count("model", "success"), tests
+
+
+@task(name="write reports")
+def write_reports(settings: Settings, as_of: date, run_id: str) -> Path:
+    """The day's report files, staged in a hidden folder until the run has succeeded."""
+    return stage_report(settings, as_of, for_run=run_id)
 
 
 @task(name="publish")
@@ -100,14 +142,13 @@ def publish(settings: Settings, tables: tuple[str, ...], as_of: date) -> list[st
     return [str(path) for path in publish_tables(settings, tables, as_of=as_of.isoformat())]
 
 
-@task(name="write reports")
-def write_reports(settings: Settings, summary: RunSummary) -> Path:
-    folder = settings.reports_dir / summary.as_of
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / "run_summary.json").write_text(json.dumps(asdict(summary), indent=2) + "\n")
-    (folder / "run_summary.md").write_text(_markdown(summary))
-    write_report(settings, date.fromisoformat(summary.as_of))
-    return folder
+@_retried_on_lock("record run success")
+def finish_run(settings: Settings, run_id: str, staged: Path, summary: RunSummary) -> Path:
+    """Mark the run succeeded in the ledger, then put its reports folder in place."""
+    (staged / "run_summary.json").write_text(json.dumps(asdict(summary), indent=2) + "\n")
+    (staged / "run_summary.md").write_text(_markdown(summary))
+    record_run_end(settings, run_id, SUCCEEDED)
+    return promote_report(staged, report_folder(settings, date.fromisoformat(summary.as_of)))
 
 
 def _markdown(summary: RunSummary) -> str:
@@ -127,14 +168,18 @@ def daily_scoring(
     tables_to_publish: tuple[str, ...] = PUBLISHED_TABLES,
     verbose: bool = False,
     seeds_dir: str | None = None,
+    full_refresh: bool = False,
 ) -> RunSummary:
-    """Score every lead for one day (default today), test, publish and report.
+    """Score every lead for one day (default today, in UTC), test, publish and report.
 
     Nothing is published unless the build and every test pass, so BI tools keep yesterday's
-    tables after a failed run. `seeds_dir` scores with another seed folder (a candidate: its
-    CSVs replace the live ones, the other seeds stay live); the seed tests check it first."""
+    tables after a failed run. The run is recorded in the warehouse's run ledger
+    (`leadscore_runs`): `running` before the build, `succeeded` only after publishing and the
+    reports, `failed` otherwise. `seeds_dir` scores with another seed folder (a candidate: its
+    CSVs replace the live ones, the other seeds stay live); the seed tests check it first.
+    `full_refresh` rebuilds the incremental event models from all landed data."""
     started = time.monotonic()
-    day = as_of or date.today()
+    day = as_of or utc_today()
     settings = Settings.resolve(
         project_dir=Path(project_dir) if project_dir else None,
         duckdb_path=Path(duckdb_path) if duckdb_path else None,
@@ -151,7 +196,7 @@ def daily_scoring(
             except SeedSetError as error:
                 raise InputError(str(error)) from error
         with seed_overlay(settings.project_dir, seeds_dir) as seeds:
-            summary = _run(replace(settings, seeds_dir=seeds), day, tables_to_publish, verbose, started)
+            summary = _run(replace(settings, seeds_dir=seeds), day, tables_to_publish, verbose, started, full_refresh)
     _artifacts(summary)
     for line in summary.lines():
         logger.info(line)
@@ -159,28 +204,70 @@ def daily_scoring(
 
 
 def _run(
-    settings: Settings, day: date, tables_to_publish: tuple[str, ...], verbose: bool, started: float
+    settings: Settings,
+    day: date,
+    tables_to_publish: tuple[str, ...],
+    verbose: bool,
+    started: float,
+    full_refresh: bool = False,
 ) -> RunSummary:
     validate_inputs(settings, day)
-    models_built, tests_passed = build_and_test(settings, day, verbose)
-    published = publish(settings, tables_to_publish, day) if tables_to_publish else []
-    figures = day_summary(settings, day.isoformat())
-    summary = RunSummary(
-        as_of=day.isoformat(),
-        leads_scored=figures.leads_scored,
-        mqls=figures.mqls,
-        new_mqls=figures.new_mqls,
-        grade_changes=figures.grade_changes,
-        previous_day=figures.previous_day,
-        models_built=models_built,
-        tests_passed=tests_passed,
-        published=published,
-        report_dir=None,
-        duration_seconds=round(time.monotonic() - started, 1),
-        quarantined=quarantine_counts(settings),
-    )
-    report_dir = write_reports(settings, summary)
+    run_id = _run_id()
+    start_run(settings, run_id, day)
+    staged, succeeded = None, False
+    try:
+        models_built, tests_passed = build_and_test(settings, day, verbose, full_refresh)
+        figures = day_summary(settings, day.isoformat())
+        quarantined = quarantine_counts(settings)
+        # before publishing, so a report that cannot be written publishes nothing
+        staged = write_reports(settings, day, run_id)
+        # once publishing has begun, the run finishes it and records its success before a
+        # SIGTERM or Ctrl-C received meanwhile is acted on
+        with signals_deferred():
+            published = publish(settings, tables_to_publish, day) if tables_to_publish else []
+            summary = RunSummary(
+                as_of=day.isoformat(),
+                leads_scored=figures.leads_scored,
+                mqls=figures.mqls,
+                new_mqls=figures.new_mqls,
+                grade_changes=figures.grade_changes,
+                previous_day=figures.previous_day,
+                models_built=models_built,
+                tests_passed=tests_passed,
+                published=published,
+                report_dir=None,
+                duration_seconds=round(time.monotonic() - started, 1),
+                quarantined=quarantined,
+            )
+            report_dir = finish_run(settings, run_id, staged, summary)
+            succeeded = True
+    except BaseException as error:
+        if not succeeded:
+            discard_staged(staged)
+            _record_failure(settings, run_id, error)
+        raise
     return RunSummary(**{**asdict(summary), "report_dir": str(report_dir)})
+
+
+def _run_id() -> str:
+    """The Prefect flow run's id (the ledger row and the Prefect UI then name the same run)."""
+    from prefect.runtime import flow_run
+
+    return str(flow_run.id or uuid.uuid4())
+
+
+def _record_failure(settings: Settings, run_id: str, error: BaseException) -> None:
+    """Mark the run failed, best effort: when even that cannot be written (the file locked, the
+    process being killed) the run stays `running`, which does not count as succeeded either."""
+    if isinstance(error, Exception):
+        message = str(error) or type(error).__name__
+    else:  # KeyboardInterrupt, a termination signal
+        number = getattr(error, "signal", None) or getattr(error, "signum", None)
+        message = f"interrupted ({signal.Signals(number).name})" if number else f"interrupted ({type(error).__name__})"
+    try:
+        record_run_end(settings, run_id, FAILED, message[:LEDGER_MESSAGE_LIMIT])
+    except Exception as problem:  # noqa: BLE001 - the run's own failure is what the caller sees
+        get_run_logger().warning("could not record run %s as failed: %s", run_id, problem)
 
 
 def _artifacts(summary: RunSummary) -> None:

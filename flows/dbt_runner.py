@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 import os
+import signal
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, timezone
 
 from leadscore.settings import Settings
 
@@ -64,6 +66,42 @@ def temporary_environment(values: dict[str, str]) -> Iterator[None]:
                 os.environ[key] = old
 
 
+class Stopped(KeyboardInterrupt):
+    """SIGTERM, raised like Ctrl-C's KeyboardInterrupt: dbt then cancels its queries and waits for
+    its threads (it does that for a KeyboardInterrupt only), a Prefect flow run ends as crashed,
+    and every `finally` (run lock, Prefect's temporary server) runs."""
+
+    def __init__(self, signum: int):
+        self.signum = signum
+        super().__init__(f"stopped by {signal.Signals(signum).name}")
+
+
+def raise_stopped(signum: int, frame) -> None:
+    """A signal handler: SIGTERM as `Stopped`."""
+    raise Stopped(signum)
+
+
+@contextmanager
+def sigterm_stops() -> Iterator[None]:
+    """SIGTERM raises `Stopped` inside the block, in place of the handler installed before (the
+    default ends the process on the spot; Prefect's raises an exception dbt does not cancel its
+    threads for, which left them writing DuckDB while the process exited). Main thread only."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGTERM, raise_stopped)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL if previous is None else previous)
+
+
+def utc_today() -> date:
+    """The default as-of day: today's date in UTC, whatever the host's time zone (landed
+    timestamps are read as UTC, so a day is a UTC day)."""
+    return datetime.now(timezone.utc).date()
+
+
 def dbt_vars(as_of: date) -> str:
     return json.dumps({"as_of_date": as_of.isoformat()})
 
@@ -74,7 +112,8 @@ def run_dbt(
     verbose: bool = False,
     on_node_done: Callable[[str, str], None] | None = None,
 ) -> BuildResult:
-    """Invoke dbt with `args` in the project; never raises for a failed build, see BuildResult."""
+    """Invoke dbt with `args` in the project; never raises for a failed build, see BuildResult.
+    An interruption (Ctrl-C, SIGTERM) that dbt caught is raised again."""
     from dbt.cli.main import dbtRunner  # imported late: importing dbt before prefect changes Prefect's logs
 
     def callback(event) -> None:  # dbt's EventMsg
@@ -90,8 +129,12 @@ def run_dbt(
     ]
     if not verbose:
         command += ["--quiet", "--log-level-file", "info"]
-    with temporary_environment(settings.dbt_environment()):
+    with temporary_environment(settings.dbt_environment()), sigterm_stops():
         outcome = dbtRunner(callbacks=[callback]).invoke(command)
+    if outcome.exception is not None and not isinstance(outcome.exception, Exception):
+        # dbt returns even a KeyboardInterrupt or a termination signal as a failed result: the
+        # run was interrupted, not failed by a model, so let the interruption go on
+        raise outcome.exception
 
     result = BuildResult(success=bool(outcome.success))
     if outcome.exception is not None:
@@ -130,8 +173,10 @@ def stored_failures(settings: Settings, relation_name: str, limit: int = 5) -> l
         return []
     import duckdb
 
+    from leadscore.warehouse import open_duckdb
+
     try:
-        with duckdb.connect(str(settings.duckdb_path), read_only=True) as connection:
+        with open_duckdb(settings.duckdb_path, read_only=True) as connection:
             cursor = connection.execute(f"select * from {relation_name} limit {limit + 1}")
             names = [column[0] for column in cursor.description]
             rows = cursor.fetchall()
@@ -152,13 +197,18 @@ def build(
     select: list[str] | None = None,
     verbose: bool = False,
     on_node_done: Callable[[str, str], None] | None = None,
+    full_refresh: bool = False,
 ) -> BuildResult:
     """`dbt build` (seeds, models, data and unit tests) for one as-of date; raises DbtBuildError.
 
     Two phases: first the seeds and the tests defined on them only, so a broken weights file
     (a duplicate rule, an unknown event type, thresholds out of order, an empty seed) stops the
     run before any model is built; then everything else (seeds and their tests are not run
-    again). The returned BuildResult holds the outcomes of both phases."""
+    again). The returned BuildResult holds the outcomes of both phases.
+
+    `full_refresh` passes dbt's --full-refresh to the model phase: incremental models are rebuilt
+    from all landed data (models configured `full_refresh: false`, the score history, are kept).
+    The seed phase always reloads the seeds in full."""
     if settings.target == "duckdb":
         settings.duckdb_path.parent.mkdir(parents=True, exist_ok=True)
     variables = ["--vars", dbt_vars(as_of)]
@@ -167,7 +217,7 @@ def build(
         raise DbtBuildError(seeds, describe_problems(seeds, settings))
     seed_ids = {outcome.unique_id for outcome in seeds.outcomes}
 
-    args = ["build", *variables]
+    args = ["build", *variables, *(["--full-refresh"] if full_refresh else [])]
     if select:
         args += ["--select", *select]
     # Seeds and the tests on seeds alone already ran. "buildable" keeps the tests that read a

@@ -7,10 +7,12 @@ Python only lays values out (scales them to pixels) and formats them.
 
 from __future__ import annotations
 
+import csv
 import html
 import math
 import os
-from collections.abc import Callable, Iterable
+import shutil
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -19,7 +21,7 @@ from typing import Any
 import duckdb
 
 from leadscore.settings import Settings
-from leadscore.warehouse import connect
+from leadscore.warehouse import SUCCEEDED, connect, latest_run
 
 REPORT_TABLES = (
     "rpt_conversion_by_segment",
@@ -56,6 +58,8 @@ DIMENSION_LABELS = {
     "fit_grade": "Fit grade",
     "grade_at_mql": "Grade at MQL",
 }
+# written by the run beside the report files; `leadscore report` keeps them when it rewrites a day
+RUN_SUMMARY_FILES = ("run_summary.json", "run_summary.md")
 SEGMENTS_PER_CHART = 15
 PRIORITY_ROWS_PER_MODEL = 10
 ACCOUNT_ROWS = 20
@@ -91,31 +95,166 @@ class ReportData:
     accounts: list[Row]
 
 
+# --- CSV files people open -------------------------------------------------------------------
+#
+# A spreadsheet runs a cell that starts with =, +, -, @, a tab or a carriage return as a formula
+# (`=HYPERLINK(...)`, `=cmd|' /C calc'!A0`), so a lead id or a rejection reason from the CRM could
+# run code on the machine of whoever opens the file. Every CSV written for people goes through
+# the functions below: a text cell starting with one of those characters gets a leading single
+# quote (OWASP's advice against CSV injection), which spreadsheets show as text. Numbers, dates
+# and booleans stay as they are, so a negative score is still a number. Parquet files keep the
+# raw values; the seed CSVs suggest-weights writes for dbt are not for people and stay raw too.
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise_cell(value: Any) -> Any:
+    """A text value a spreadsheet would run as a formula, prefixed with a single quote; any other
+    value (numbers included, whatever their sign) unchanged."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def write_csv_for_people(path: Path, rows: Iterable[Mapping[str, Any]], columns: Sequence[str]) -> None:
+    """Rows (dicts) as a CSV with a header, text cells neutralised, None as an empty cell."""
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(columns), lineterminator="\n", extrasaction="ignore")
+        writer.writeheader()
+        writer.writerows(
+            {column: "" if row.get(column) is None else neutralise_cell(row.get(column)) for column in columns}
+            for row in rows
+        )
+
+
+def _sql_text(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def neutralised_query(connection: duckdb.DuckDBPyConnection, query: str) -> str:
+    """`query` with every text column's cells neutralised as `neutralise_cell` does, in SQL; the
+    columns, their order, the other types and the row order stay those of `query`."""
+    starts = ", ".join(_sql_text(start) for start in FORMULA_STARTS)
+    quote = _sql_text("'")
+    columns = []
+    for name, column_type, *_ in connection.execute(f"describe {query}").fetchall():
+        column = '"' + name.replace('"', '""') + '"'
+        if column_type == "VARCHAR" or column_type.startswith("ENUM"):
+            text = f"cast({column} as varchar)"
+            column = f"case when left({text}, 1) in ({starts}) then {quote} || {text} else {text} end as {column}"
+        columns.append(column)
+    return f"select {', '.join(columns)} from ({query}) as exported"
+
+
+def copy_csv_for_people(connection: duckdb.DuckDBPyConnection, query: str, target: Path) -> None:
+    """The rows of `query` as a CSV with a header, text cells neutralised."""
+    _copy(connection, neutralised_query(connection, query), target, "format csv, header")
+
+
 # --- files ------------------------------------------------------------------------------------
 
 
+def report_folder(settings: Settings, as_of: date) -> Path:
+    return settings.reports_dir / as_of.isoformat()
+
+
 def write_report(settings: Settings, as_of: date) -> Path:
-    """Write reports/<as_of>/: every report table as CSV and Parquet, sales_priority.csv and
-    report.html, from the warehouse as it is. Raises ReportError when the warehouse lacks a table
-    or holds the scores of another day."""
-    folder = settings.reports_dir / as_of.isoformat()
+    """Rewrite reports/<as_of>/ (`leadscore report`): every report table as CSV and Parquet,
+    sales_priority.csv and report.html, from the warehouse as it is. The new folder is written
+    beside the old one and swapped into place, keeping the run summary of the run that wrote the
+    day. Raises ReportError when the warehouse lacks a table, holds the scores of another day, or
+    its latest run did not succeed."""
+    folder = report_folder(settings, as_of)
+    partial = stage_report(settings, as_of)
+    try:
+        for name in RUN_SUMMARY_FILES:
+            if (folder / name).is_file():
+                shutil.copy2(folder / name, partial / name)
+        return promote_report(partial, folder)
+    except BaseException:
+        discard_staged(partial)
+        raise
+
+
+def stage_report(settings: Settings, as_of: date, for_run: str | None = None) -> Path:
+    """Write the day's report files into a new hidden folder beside reports/<as_of>/ and return
+    it (`promote_report` puts it in place). `for_run` is the id of the run writing it, which is
+    the latest in the ledger and not finished yet. Nothing is left behind on failure."""
     with connect(settings) as connection:
-        check_warehouse(connection, as_of, settings.duckdb_path)
-        folder.mkdir(parents=True, exist_ok=True)
-        for table in REPORT_TABLES:
-            _copy(connection, _ordered(table), folder / f"{table}.csv", "format csv, header")
-            _copy(connection, _ordered(table), folder / f"{table}.parquet", "format parquet, compression zstd")
-        _copy(connection, _sales_priority_query(), folder / "sales_priority.csv", "format csv, header")
-        data = load_report(connection, as_of)
-    _replace(folder / "report.html", lambda path: path.write_text(render_page(data), encoding="utf-8"))
+        check_warehouse(connection, as_of, settings.duckdb_path, for_run=for_run)
+        partial = _new_partial(report_folder(settings, as_of))
+        try:
+            for table in REPORT_TABLES:
+                copy_csv_for_people(connection, _ordered(table), partial / f"{table}.csv")
+                _copy(connection, _ordered(table), partial / f"{table}.parquet", "format parquet, compression zstd")
+            copy_csv_for_people(connection, _sales_priority_query(), partial / "sales_priority.csv")
+            data = load_report(connection, as_of)
+            (partial / "report.html").write_text(render_page(data), encoding="utf-8")
+        except BaseException:
+            discard_staged(partial)
+            raise
+    return partial
+
+
+def promote_report(partial: Path, folder: Path) -> Path:
+    """Put a staged report folder in place of `folder`: two renames, so a reader sees the old
+    folder, for an instant none, then the new one; never a mix of old and new files."""
+    if folder.exists():
+        old = folder.with_name(f".{folder.name}.old-{os.getpid()}")
+        shutil.rmtree(old, ignore_errors=True)
+        os.replace(folder, old)
+        os.replace(partial, folder)
+        shutil.rmtree(old, ignore_errors=True)
+    else:
+        os.replace(partial, folder)
     return folder
 
 
-def check_warehouse(connection: duckdb.DuckDBPyConnection, as_of: date, path: Path) -> None:
+def discard_staged(partial: Path | None) -> None:
+    if partial is not None:
+        shutil.rmtree(partial, ignore_errors=True)
+
+
+def _new_partial(folder: Path) -> Path:
+    """reports/.<day>.partial-<pid>, after removing what ended processes left for that day."""
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    for leftover in folder.parent.glob(f".{folder.name}.*-*"):
+        pid = leftover.name.rsplit("-", 1)[-1]
+        if pid.isdigit() and (int(pid) == os.getpid() or not _alive(int(pid))):
+            shutil.rmtree(leftover, ignore_errors=True)
+    partial = folder.with_name(f".{folder.name}.partial-{os.getpid()}")
+    partial.mkdir()
+    return partial
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process
+        return True
+    return True
+
+
+def check_warehouse(
+    connection: duckdb.DuckDBPyConnection, as_of: date, path: Path, for_run: str | None = None
+) -> None:
+    """Raise ReportError unless the warehouse holds the complete, tested day `as_of`: every report
+    table, and (with a run ledger) a latest run of that day that succeeded, or is `for_run`."""
     existing = {row[0] for row in connection.execute("select table_name from information_schema.tables").fetchall()}
     missing = [table for table in REQUIRED_TABLES if table not in existing]
     if missing:
         raise ReportError(f"The warehouse {path} has no {', '.join(missing)}: the report models were not built.")
+    run = latest_run(connection)  # None: a warehouse built before the run ledger
+    if run is not None and for_run is not None and run.run_id != for_run:
+        raise ReportError(f"The latest run of the warehouse {path} is {run.describe()}, not run {for_run}.")
+    if run is not None and for_run is None and run.status != SUCCEEDED:
+        raise ReportError(
+            f"The latest run of the warehouse {path} is {run.describe()}: its tables are not a complete, tested day."
+        )
+    if run is not None and run.as_of_date != as_of:
+        raise ReportError(f"The warehouse {path} holds the day of its latest run, {run.describe()}; not {as_of}.")
     scored = connection.execute("select distinct as_of_date from fct_lead_scores").fetchall()
     days = sorted(str(row[0]) for row in scored)
     if days and days != [as_of.isoformat()]:
@@ -132,18 +271,8 @@ def _sales_priority_query() -> str:
 
 
 def _copy(connection: duckdb.DuckDBPyConnection, query: str, target: Path, options: str) -> None:
-    def copy_to(path: Path) -> None:
-        literal = str(path).replace("'", "''")
-        connection.execute(f"copy ({query}) to '{literal}' ({options})")
-
-    _replace(target, copy_to)
-
-
-def _replace(target: Path, write: Callable[[Path], object]) -> None:
-    """Write beside the target, then rename into place: a reader sees the old file or the new one."""
-    partial = target.with_name(f".{target.name}.partial")
-    write(partial)
-    os.replace(partial, target)
+    literal = str(target).replace("'", "''")
+    connection.execute(f"copy ({query}) to '{literal}' ({options})")
 
 
 # --- reading ----------------------------------------------------------------------------------

@@ -477,11 +477,14 @@ def _write_candidate(out_dir: Path, live_seeds: Path, seeds: dict[str, list[dict
 
 def _write_report(out_dir: Path, result: BacktestResult, weights: list[dict], train_days, holdout_days,
                   observations: int, conversions: int) -> None:
+    from leadscore.reports import write_csv_for_people
+
     report = out_dir / "report"
-    with (report / "learned_weights.csv").open("w", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=["rule", "coefficient", "points", "repeat_points"], lineterminator="\n")
-        writer.writeheader()
-        writer.writerows([{**row, "coefficient": round(float(row["coefficient"]), 6)} for row in weights])
+    write_csv_for_people(
+        report / "learned_weights.csv",
+        [{**row, "coefficient": round(float(row["coefficient"]), 6)} for row in weights],
+        ["rule", "coefficient", "points", "repeat_points"],
+    )
     gain = {
         metric: {name: result.metric(name, metric) for name in (LIVE, "suggested")}
         for metric in ("roc_auc", "pr_auc", "top_decile_lift", "mqls", "mql_to_sql_rate")

@@ -1,12 +1,23 @@
-"""Read-only questions to the DuckDB warehouse after a build: summaries and explanations."""
+"""The DuckDB warehouse seen from Python: summaries and explanations after a build, and the run
+ledger (`leadscore_runs`) that says which runs of which day succeeded.
+
+Every connection opened here reads and writes timestamps in UTC, whatever the host's time zone.
+"""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from datetime import date, datetime, timezone
+from pathlib import Path
 
 import duckdb
 
 from leadscore.settings import Settings
+
+RUNS_TABLE = "leadscore_runs"
+RUNNING, SUCCEEDED, FAILED = "running", "succeeded", "failed"
+LOCK_MARKERS = ("Could not set lock on file", "Conflicting lock is held")
 
 
 @dataclass(frozen=True)
@@ -17,14 +28,66 @@ class ModelSummary:
     average_score: float
 
 
+class WarehouseUnavailable(RuntimeError):
+    """The warehouse file cannot be opened: locked by another process (`locked`), or not a
+    usable DuckDB file (a folder, another kind of file, no permission). The message is one line."""
+
+    def __init__(self, message: str, locked: bool = False, holder_pid: int | None = None):
+        self.locked = locked
+        self.holder_pid = holder_pid  # the process DuckDB names as holding the lock
+        super().__init__(message)
+
+
+def open_duckdb(path: Path | str | None = None, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """A DuckDB connection (in memory without `path`) whose session time zone is UTC."""
+    connection = duckdb.connect(str(path) if path is not None else ":memory:", read_only=read_only)
+    try:
+        connection.execute("set TimeZone = 'UTC'")
+    except BaseException:
+        connection.close()
+        raise
+    return connection
+
+
+def _unavailable(path: Path, error: duckdb.Error) -> WarehouseUnavailable:
+    detail = str(error).splitlines()[0] if str(error) else type(error).__name__
+    if any(marker in detail for marker in LOCK_MARKERS):
+        holder = re.search(r"\(PID (\d+)\)", detail)
+        by = f"process {holder.group(1)}" if holder else "another process"
+        return WarehouseUnavailable(
+            f"the warehouse {path} is locked by {by} (a leadscore run, or another program writing it)",
+            locked=True,
+            holder_pid=int(holder.group(1)) if holder else None,
+        )
+    if path.is_dir():
+        return WarehouseUnavailable(f"the warehouse {path} is a folder, not a DuckDB file")
+    if "not a valid DuckDB database file" in detail:
+        return WarehouseUnavailable(f"the warehouse {path} is not a DuckDB database file")
+    return WarehouseUnavailable(f"cannot open the warehouse {path}: {detail}")
+
+
 def connect(settings: Settings) -> duckdb.DuckDBPyConnection:
+    """A read-only connection to the warehouse. Raises FileNotFoundError when there is none yet
+    and WarehouseUnavailable when the file is locked or is not a usable DuckDB file."""
     if not settings.duckdb_path.exists():
         raise FileNotFoundError(f"No warehouse at {settings.duckdb_path}: run `leadscore run` first.")
-    return duckdb.connect(str(settings.duckdb_path), read_only=True)
+    try:
+        return open_duckdb(settings.duckdb_path, read_only=True)
+    except duckdb.Error as error:
+        raise _unavailable(settings.duckdb_path, error) from error
+
+
+def _connect_for_writing(settings: Settings) -> duckdb.DuckDBPyConnection:
+    """A read-write connection (the file is created when missing). Only the run writes, under its
+    run lock, while dbt does not hold the file. A lock held by another process raises duckdb's own
+    error, so the run's retry on a locked file applies."""
+    settings.duckdb_path.parent.mkdir(parents=True, exist_ok=True)
+    return open_duckdb(settings.duckdb_path)
 
 
 def score_summary(settings: Settings) -> list[ModelSummary]:
     with connect(settings) as connection:
+        _require(connection, settings, "fct_lead_scores")
         rows = connection.execute(
             """
             select model_id, count(*), count(*) filter (where is_mql), avg(total_score)
@@ -36,9 +99,30 @@ def score_summary(settings: Settings) -> list[ModelSummary]:
     return [ModelSummary(r[0], r[1], r[2], float(r[3] or 0)) for r in rows]
 
 
-def lead_explanation(settings: Settings, lead_id: str) -> tuple[list[tuple], list[tuple]]:
-    """The lead's score rows and its ledger rows, largest contributions first."""
+class WarehouseIncomplete(RuntimeError):
+    """The warehouse lacks a table the question needs (it was never fully built)."""
+
+
+def _require(connection: duckdb.DuckDBPyConnection, settings: Settings, *tables: str) -> None:
+    missing = [table for table in tables if not has_table(connection, table)]
+    if missing:
+        raise WarehouseIncomplete(
+            f"The warehouse {settings.duckdb_path} has no {', '.join(missing)}: run `leadscore run` first."
+        )
+
+
+@dataclass(frozen=True)
+class LeadExplanation:
+    scores: list[tuple]
+    points: list[tuple]
+    latest_run: RunRecord | None  # None: a warehouse without a run ledger
+
+
+def lead_explanation(settings: Settings, lead_id: str) -> LeadExplanation:
+    """The lead's score rows and its ledger rows, largest contributions first, and the run that
+    last wrote the warehouse (so a caller can say when those tables come from a failed run)."""
     with connect(settings) as connection:
+        _require(connection, settings, "fct_lead_scores", "fct_lead_score_points")
         scores = connection.execute(
             """
             select model_id, as_of_date, total_score, fit_score, behaviour_score, negative_score,
@@ -58,7 +142,7 @@ def lead_explanation(settings: Settings, lead_id: str) -> tuple[list[tuple], lis
             """,
             [lead_id],
         ).fetchall()
-    return scores, points
+        return LeadExplanation(scores, points, latest_run(connection))
 
 
 @dataclass(frozen=True)
@@ -106,15 +190,115 @@ def day_summary(settings: Settings, as_of: str) -> DaySummary:
     )
 
 
+def has_table(connection: duckdb.DuckDBPyConnection, name: str) -> bool:
+    return bool(
+        connection.execute(
+            "select count(*) from information_schema.tables where table_name = ?", [name]
+        ).fetchone()[0]
+    )
+
+
+# --- the run ledger -------------------------------------------------------------------------------
+#
+# One row per `leadscore run` (and per day of a backfill), written by Python while dbt does not
+# hold the file: `running` before the build, `succeeded` only after publishing and the reports,
+# `failed` when the run fails. A killed run stays `running`, which is not `succeeded`. A day
+# counts as scored when its latest run succeeded. Warehouses built before the ledger existed have
+# no such table (or no row for their older days): there, the score history alone says which days
+# are scored, as it did then.
+
+
+@dataclass(frozen=True)
+class RunRecord:
+    run_id: str
+    as_of_date: date
+    started_at: datetime
+    finished_at: datetime | None
+    status: str
+    message: str | None
+
+    def describe(self) -> str:
+        """e.g. `run 5f0c... as of 2026-03-31, started 2026-04-01 06:00:02 UTC, failed`."""
+        started = self.started_at.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC")
+        state = {RUNNING: "has not finished (it is running, or it was killed)"}.get(self.status, self.status)
+        return f"run {self.run_id} as of {self.as_of_date}, started {started}, {state}"
+
+
+LEDGER_COLUMNS = "run_id, as_of_date, started_at, finished_at, status, message"
+
+
+def _ensure_ledger(connection: duckdb.DuckDBPyConnection) -> None:
+    connection.execute(
+        f"""
+        create table if not exists {RUNS_TABLE} (
+            run_id varchar not null,
+            as_of_date date not null,
+            started_at timestamptz not null,
+            finished_at timestamptz,
+            status varchar not null,
+            message varchar
+        )
+        """
+    )
+
+
+def record_run_start(settings: Settings, run_id: str, as_of: date) -> None:
+    """Add the run to the ledger as `running` (before the build writes anything)."""
+    with _connect_for_writing(settings) as connection:
+        _ensure_ledger(connection)
+        connection.execute(f"delete from {RUNS_TABLE} where run_id = ?", [run_id])  # a retried start
+        connection.execute(
+            f"insert into {RUNS_TABLE} ({LEDGER_COLUMNS}) values (?, ?, ?, null, ?, null)",
+            [run_id, as_of, datetime.now(timezone.utc), RUNNING],
+        )
+
+
+def record_run_end(settings: Settings, run_id: str, status: str, message: str | None = None) -> None:
+    """Mark the run `succeeded` or `failed`, with the time and (for a failure) the reason."""
+    with _connect_for_writing(settings) as connection:
+        _ensure_ledger(connection)
+        connection.execute(
+            f"update {RUNS_TABLE} set status = ?, finished_at = ?, message = ? where run_id = ?",
+            [status, datetime.now(timezone.utc), message, run_id],
+        )
+
+
+def _records(connection: duckdb.DuckDBPyConnection, where: str = "", parameters: list | None = None) -> list[RunRecord]:
+    if not has_table(connection, RUNS_TABLE):
+        return []
+    rows = connection.execute(
+        f"select {LEDGER_COLUMNS} from {RUNS_TABLE} {where} order by started_at desc, run_id desc",
+        parameters or [],
+    ).fetchall()
+    return [RunRecord(*row) for row in rows]
+
+
+def latest_run(connection: duckdb.DuckDBPyConnection) -> RunRecord | None:
+    """The run started last, or None for a warehouse without a ledger."""
+    records = _records(connection)
+    return records[0] if records else None
+
+
+def run_history(settings: Settings) -> list[RunRecord]:
+    """Every run in the ledger, latest first (empty without a warehouse or a ledger)."""
+    if not settings.duckdb_path.exists():
+        return []
+    with connect(settings) as connection:
+        return _records(connection)
+
+
 def scored_days(settings: Settings) -> set[str]:
-    """Days already in the score history (empty when there is no warehouse yet)."""
+    """Days in the score history whose latest run succeeded, and days scored before the ledger
+    existed (no run recorded for them); empty when there is no warehouse yet."""
     if not settings.duckdb_path.exists():
         return set()
     with connect(settings) as connection:
-        exists = connection.execute(
-            "select count(*) from information_schema.tables where table_name = 'fct_lead_score_history'"
-        ).fetchone()[0]
-        if not exists:
+        if not has_table(connection, "fct_lead_score_history"):
             return set()
-        rows = connection.execute("select distinct as_of_date from fct_lead_score_history").fetchall()
-    return {str(row[0]) for row in rows}
+        history = {str(row[0]) for row in connection.execute(
+            "select distinct as_of_date from fct_lead_score_history"
+        ).fetchall()}
+        latest: dict[str, str] = {}
+        for record in reversed(_records(connection)):  # oldest first: the latest run of a day wins
+            latest[str(record.as_of_date)] = record.status
+    return {day for day in history if latest.get(day, SUCCEEDED) == SUCCEEDED}

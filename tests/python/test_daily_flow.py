@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import subprocess
 import sys
+import time
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -151,24 +152,40 @@ def test_a_locked_warehouse_is_retried_until_the_lock_is_released(
     prefect_harness: None, isolated_dbt: Path, landing: Path
 ) -> None:
     """Another process (a BI tool writing, a second job) holds the DuckDB file for a while: the
-    build task fails on the lock, waits with backoff and succeeds once the file is free."""
+    run's first write (its row in the run ledger, before dbt builds) fails on the lock, waits
+    with backoff and succeeds once the file is free, and so does the run."""
+    from uuid import UUID
+
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
+
     database = make_settings(isolated_dbt, landing).duckdb_path
     database.parent.mkdir(parents=True, exist_ok=True)
+    hold_seconds = 30
     holder = subprocess.Popen(
         [
             sys.executable, "-c",
             "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); print('locked', flush=True); "
             "time.sleep(float(sys.argv[2])); c.close()",
-            str(database), "30",
+            str(database), str(hold_seconds),
         ],
         stdout=subprocess.PIPE, text=True,
     )
     try:
         assert holder.stdout.readline().strip() == "locked"
+        started = time.monotonic()
         summary = run_day(isolated_dbt, landing, DAY_1)
+        waited = time.monotonic() - started
     finally:
         holder.kill()
         holder.wait()
     assert summary.leads_scored > 300
-    log = (isolated_dbt / "dbt_logs" / "dbt.log").read_text()
-    assert "Could not set lock on file" in log
+    assert waited >= hold_seconds - 1  # nothing could be written before the holder let go
+
+    (run_id, status), = table_rows(database, "select run_id, status from leadscore_runs")
+    assert status == "succeeded"
+    with get_client(sync_client=True) as client:
+        task_runs = client.read_task_runs(flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[UUID(run_id)])))
+    attempts = {task_run.name.rsplit("-", 1)[0]: task_run.run_count for task_run in task_runs}
+    assert attempts["record run start"] > 1  # retried on the lock
+    assert attempts["dbt build"] == 1
