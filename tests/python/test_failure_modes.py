@@ -297,6 +297,35 @@ def test_full_refresh_rebuilds_the_incremental_events_from_all_landed_data(
     assert loaded[0].replace(tzinfo=timezone.utc) > second_started > first_started
 
 
+def test_full_refresh_goes_to_the_model_phase_only(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The seed phase always reloads the seeds in full; --full-refresh is passed to the models."""
+    import leadscore.dbt_runner as dbt_runner
+    from leadscore.settings import Settings
+
+    calls: list[list[str]] = []
+
+    def fake_dbt(settings, args, verbose=False, on_node_done=None):
+        calls.append(args)
+        node = dbt_runner.NodeOutcome(f"node.{len(calls)}", "model", "success", None, None)
+        return dbt_runner.BuildResult(success=True, outcomes=[node])
+
+    monkeypatch.setattr(dbt_runner, "run_dbt", fake_dbt)
+    settings = Settings.resolve(project_dir=PROJECT_DIR, duckdb_path=tmp_path / "w.duckdb")
+    dbt_runner.build(settings, date(2026, 3, 31), full_refresh=True)
+    dbt_runner.build(settings, date(2026, 3, 31))
+    seeds, models, plain_seeds, plain_models = calls
+    assert "resource_type:seed" in seeds and "--full-refresh" not in seeds
+    assert "--full-refresh" in models and "--full-refresh" not in plain_models
+    assert plain_seeds == seeds
+
+
+def test_run_help_says_what_full_refresh_is_for() -> None:
+    shown = one_line(leadscore("run", "--help", env={**os.environ, "COLUMNS": "200"}).output)
+    assert "--full-refresh" in shown
+    for reason in ("lookback", "event_types", "value_aliases", "page_categories", "history is kept"):
+        assert reason in shown
+
+
 def test_report_refuses_the_tables_of_a_failed_run(
     world: World, first_run: tuple[Result, date], failed_run: tuple[Result, date]
 ) -> None:
