@@ -298,7 +298,7 @@ def _run_day(
         raise typer.Exit(EXIT_LOCKED) from error
     except (KeyboardInterrupt, TerminationSignal) as error:
         name = signal.Signals(getattr(error, "signum", None) or getattr(error, "signal", signal.SIGINT)).name
-        _say(f"Run for {day} stopped by {name} before it finished: it does not count as scored.")
+        _say(f"Run for {day} stopped by {name}; only a run that finishes counts its day as scored.")
         raise typer.Exit(EXIT_FAILED) from error
     except Exception as error:  # the flow's failure, already logged by Prefect with its cause
         console.print(Text(f"Run for {day} failed: ", style="red") + Text(str(error)), soft_wrap=True)

@@ -128,7 +128,9 @@ def run_dbt(
         "--target", settings.target,
     ]
     if not verbose:
-        command += ["--quiet", "--log-level-file", "info"]
+        # nothing on the console (the caller reports the failing nodes, see describe_problems; an
+        # interruption would print dbt's traceback); the whole log still goes to logs/dbt.log
+        command += ["--log-level", "none", "--log-level-file", "info"]
     with temporary_environment(settings.dbt_environment()), sigterm_stops():
         outcome = dbtRunner(callbacks=[callback]).invoke(command)
     if outcome.exception is not None and not isinstance(outcome.exception, Exception):

@@ -58,8 +58,6 @@ DIMENSION_LABELS = {
     "fit_grade": "Fit grade",
     "grade_at_mql": "Grade at MQL",
 }
-# written by the run beside the report files; `leadscore report` keeps them when it rewrites a day
-RUN_SUMMARY_FILES = ("run_summary.json", "run_summary.md")
 SEGMENTS_PER_CHART = 15
 PRIORITY_ROWS_PER_MODEL = 10
 ACCOUNT_ROWS = 20
@@ -161,15 +159,16 @@ def report_folder(settings: Settings, as_of: date) -> Path:
 def write_report(settings: Settings, as_of: date) -> Path:
     """Rewrite reports/<as_of>/ (`leadscore report`): every report table as CSV and Parquet,
     sales_priority.csv and report.html, from the warehouse as it is. The new folder is written
-    beside the old one and swapped into place, keeping the run summary of the run that wrote the
-    day. Raises ReportError when the warehouse lacks a table, holds the scores of another day, or
-    its latest run did not succeed."""
+    beside the old one and swapped into place, keeping the old folder's other files (the run
+    summary of the run that wrote the day among them). Raises ReportError when the warehouse lacks
+    a table, holds the scores of another day, or its latest run did not succeed."""
     folder = report_folder(settings, as_of)
     partial = stage_report(settings, as_of)
     try:
-        for name in RUN_SUMMARY_FILES:
-            if (folder / name).is_file():
-                shutil.copy2(folder / name, partial / name)
+        for kept in folder.iterdir() if folder.is_dir() else ():
+            if not (partial / kept.name).exists():
+                copy = shutil.copytree if kept.is_dir() else shutil.copy2
+                copy(kept, partial / kept.name)
         return promote_report(partial, folder)
     except BaseException:
         discard_staged(partial)

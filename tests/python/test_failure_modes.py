@@ -442,7 +442,7 @@ def test_sigterm_stops_the_run_and_its_prefect_server_and_publishes_nothing(
             run.wait()
     output = run.stdout.read()
     assert exit_code == 1, output
-    assert f"Run for {first_run[1]} stopped by SIGTERM" in output
+    assert f"Run for {first_run[1]} stopped by SIGTERM" in one_line(output)
     wait_for(lambda: is_gone(server), 10, "the Prefect server to stop")
     assert folder_hash(published) == before
     assert folder_hash(world.root / "reports") == reports_before  # no partial folder left either
