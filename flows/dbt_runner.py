@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
+from pathlib import Path
 
 from leadscore.settings import Settings
 
@@ -133,6 +135,7 @@ def run_dbt(
         command += ["--log-level", "none", "--log-level-file", "info"]
     with temporary_environment(settings.dbt_environment()), sigterm_stops():
         outcome = dbtRunner(callbacks=[callback]).invoke(command)
+    _redact_log(settings)
     if outcome.exception is not None and not isinstance(outcome.exception, Exception):
         # dbt returns even a KeyboardInterrupt or a termination signal as a failed result: the
         # run was interrupted, not failed by a model, so let the interruption go on
@@ -156,17 +159,41 @@ def run_dbt(
     return result
 
 
+def _redact_log(settings: Settings) -> None:
+    """The CSV lines DuckDB quoted in an error, taken out of dbt's log file too."""
+    log = Path(os.environ.get("DBT_LOG_PATH") or settings.project_dir / "logs") / "dbt.log"
+    try:
+        text = log.read_text(errors="replace")
+    except OSError:
+        return
+    redacted = without_row_content(text) if "Original Line: " in text else text
+    if redacted != text:
+        partial = log.with_name(f".{log.name}.partial")
+        partial.write_text(redacted)
+        os.replace(partial, log)
+
+
 def describe_problems(result: BuildResult, settings: Settings | None = None) -> list[str]:
     """One line per failing node: what it is and dbt's message (a failed seed load names the
     file, line and value), followed for failed data tests by the offending rows dbt stored."""
     lines = []
     for problem in result.problems:
-        lines.append(f"{problem.unique_id}: {problem.status}: {(problem.message or '').strip()}")
+        lines.append(f"{problem.unique_id}: {problem.status}: {without_row_content(problem.message or '').strip()}")
         if settings is not None and problem.resource_type == "test" and problem.relation_name:
             lines += [f"    {row}" for row in stored_failures(settings, problem.relation_name)]
     if result.error:
-        lines.append(result.error.strip())
+        lines.append(without_row_content(result.error).strip())
     return lines or ["dbt reported failure without naming a node (see logs/dbt.log)"]
+
+
+# DuckDB quotes the whole offending line of a CSV file in its error; the file, the line number and
+# what is wrong are enough to fix it, and the line may hold e-mail addresses and names.
+_CSV_LINE = re.compile(r"Original Line: [^\n]*")
+
+
+def without_row_content(message: str) -> str:
+    """dbt's message with the content of a CSV line DuckDB quotes replaced by a note."""
+    return _CSV_LINE.sub("Original Line: (not shown: it may hold personal data)", message)
 
 
 def stored_failures(settings: Settings, relation_name: str, limit: int = 5) -> list[str]:

@@ -225,3 +225,21 @@ def test_landing_that_cannot_be_read_by_name_is_refused(compile_landing, case: s
     for word in words:
         assert word in message, message
     assert "secret@person.example" not in message  # a message names files and columns, never a row
+
+
+def test_a_bad_line_deep_in_a_csv_is_named_without_its_content(compile_landing) -> None:
+    """Past the reader's sample, a row with more fields than the header stops the scan: the
+    message names the file and the line, never the row (it may hold e-mails and names)."""
+    settings, landing = compile_landing
+    for leftover in sorted(landing.rglob("*"), reverse=True):
+        leftover.rmdir() if leftover.is_dir() else leftover.unlink()
+    rows = [f"L{n},l{n}@example.org" for n in range(30_000)]
+    rows.insert(25_000, "LX,secret@person.example,extra")
+    write_csv(landing / "leads.csv", "lead_id,email", rows)
+    command = ["run", "--threads", "1", "--select", "quarantine_leads"]
+    result = run_dbt(settings, [*command, "--vars", f"{{as_of_date: '{AS_OF}'}}"])
+    assert not result.success
+    message = "\n".join(describe_problems(result))
+    assert "leads.csv" in message and "25002" in message, message
+    assert "secret@person.example" not in message
+    assert "secret@person.example" not in (Path(os.environ["DBT_LOG_PATH"]) / "dbt.log").read_text()
