@@ -310,7 +310,7 @@ def generate_demo_data(
         raise ValueError("events_per_lead must be positive")
     if history_days < 28:
         raise ValueError("history_days must be at least 28")
-    plan = _make_plan(leads, seed, end_date or date.today(), events_per_lead, history_days)
+    plan = _make_plan(leads, seed, end_date or datetime.now(UTC).date(), events_per_lead, history_days)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     tmp_dir = out_dir / ".tmp"
