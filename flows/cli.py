@@ -698,3 +698,4 @@ if __name__ == "__main__":  # pragma: no cover
 from leadscore.bench import register as _register_bench  # noqa: E402 - bench command, kept in its own module
 
 _register_bench(app)
+__import__("leadscore.check").check.register(app)  # noqa: E402 - the check command, kept in its own module
