@@ -21,6 +21,7 @@ from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_link_artifact, create_markdown_artifact, create_table_artifact
 from prefect.tasks import exponential_backoff
 
+from leadscore.check import check_summary
 from leadscore.dbt_runner import DbtBuildError, build, utc_today
 from leadscore.publish import PUBLISHED_TABLES, publish_tables
 from leadscore.quarantine import quarantine_counts
@@ -53,6 +54,8 @@ class RunSummary:
     duration_seconds: float
     # source -> reason -> raw rows the build quarantined (left out of scoring)
     quarantined: dict[str, dict[str, int]] = field(default_factory=dict)
+    # the data-fit check in short (leadscore.check.check_summary)
+    data_fit: list[str] = field(default_factory=list)
 
     def lines(self) -> list[str]:
         since = f" since {self.previous_day}" if self.previous_day else " (first scored day)"
@@ -65,6 +68,7 @@ class RunSummary:
             if reasons:
                 detail = ", ".join(f"{rows:,} {reason}" for reason, rows in sorted(reasons.items()))
                 lines.append(f"quarantined {sum(reasons.values()):,} {source} rows: {detail}")
+        lines += self.data_fit
         lines.append(f"published {len(self.published)} tables; {self.duration_seconds:.1f} s")
         return lines
 
@@ -219,6 +223,7 @@ def _run(
         models_built, tests_passed = build_and_test(settings, day, verbose, full_refresh)
         figures = day_summary(settings, day.isoformat())
         quarantined = quarantine_counts(settings)
+        data_fit = check_summary(settings)
         # before publishing, so a report that cannot be written publishes nothing
         staged = write_reports(settings, day, run_id)
         # once publishing has begun, the run finishes it and records its success before a
@@ -238,6 +243,7 @@ def _run(
                 report_dir=None,
                 duration_seconds=round(time.monotonic() - started, 1),
                 quarantined=quarantined,
+                data_fit=data_fit,
             )
             report_dir = finish_run(settings, run_id, staged, summary)
             succeeded = True
