@@ -32,6 +32,16 @@ REPORT_TABLES = (
     "fct_account_scores",
 )
 REQUIRED_TABLES = ("fct_lead_scores", *REPORT_TABLES)
+# Columns the page reads that older builds of the models lack: a warehouse without them was built
+# by an older leadscore, and `leadscore run` rebuilds it.
+REQUIRED_COLUMNS = {
+    "fct_lead_scores": ("conversion_probability", "conversion_probability_reason"),
+    "rpt_conversion_by_segment": ("lead_to_sql_rate", "lead_to_won_rate", "median_days_lead_to_sql"),
+    "rpt_score_band_conversion": ("predicted_probability", "heldout_probability"),
+}
+# fct_lead_scores.conversion_probability_reason of a lead already at sql (fct_lead_scores.sql):
+# every other reason is its model's.
+ALREADY_CONVERTED = "already at sql or beyond"
 
 # Row order of the exported files, so a day's files diff cleanly against the previous day's.
 EXPORT_ORDER = {
@@ -88,6 +98,8 @@ class ReportData:
     segments: list[Row]
     bands: list[Row]
     curve: list[Row]
+    probability_deciles: list[Row]
+    probability_models: list[Row]
     velocity: list[Row]
     priority: list[Row]
     accounts: list[Row]
@@ -245,6 +257,14 @@ def check_warehouse(
     missing = [table for table in REQUIRED_TABLES if table not in existing]
     if missing:
         raise ReportError(f"The warehouse {path} has no {', '.join(missing)}: the report models were not built.")
+    for table, columns in REQUIRED_COLUMNS.items():
+        present = {row[0] for row in connection.execute(f"describe {table}").fetchall()}
+        lacking = [column for column in columns if column not in present]
+        if lacking:
+            raise ReportError(
+                f"The warehouse {path} has a {table} without {', '.join(lacking)}: it was built by an older "
+                "leadscore. Run the day again to rebuild it."
+            )
     run = latest_run(connection)  # None: a warehouse built before the run ledger
     if run is not None and for_run is not None and run.run_id != for_run:
         raise ReportError(f"The latest run of the warehouse {path} is {run.describe()}, not run {for_run}.")
@@ -288,6 +308,8 @@ def load_report(connection: duckdb.DuckDBPyConnection, as_of: date) -> ReportDat
         segments=_rows(connection, SEGMENTS_QUERY),
         bands=_rows(connection, BANDS_QUERY),
         curve=_rows(connection, CURVE_QUERY),
+        probability_deciles=_rows(connection, PROBABILITY_DECILES_QUERY),
+        probability_models=_rows(connection, PROBABILITY_MODELS_QUERY, [ALREADY_CONVERTED]),
         velocity=_rows(connection, VELOCITY_QUERY),
         priority=_rows(connection, PRIORITY_QUERY, [PRIORITY_ROWS_PER_MODEL]),
         accounts=_rows(connection, ACCOUNTS_QUERY, [ACCOUNT_ROWS]),
@@ -305,7 +327,9 @@ MODELS_QUERY = """
     order by model_id
 """
 SEGMENTS_QUERY = """
-    select segment_dimension, segment_value, leads, mqls, sqls, mql_to_sql_rate, is_small_segment
+    select
+        segment_dimension, segment_value, leads, mqls, sqls, won, lead_to_sql_rate, lead_to_won_rate,
+        mql_to_sql_rate, median_days_lead_to_sql, median_days_lead_to_won, is_small_segment
     from rpt_conversion_by_segment
     where is_all_cohorts
     order by segment_dimension, leads desc, segment_value
@@ -333,6 +357,40 @@ CURVE_QUERY = """
         is_recommended, recommendation_rule, current_mql_threshold
     from rpt_score_threshold_curve
     order by model_id, threshold
+"""
+# Score deciles of the models that have a probability, with what it predicted and what was observed
+# in each, and per model the held-out gap: the mean distance between held-out prediction and
+# observed rate, weighted by observations. Deciles rather than the probability's own bins: ten
+# groups of equal size, so each point rests on as many observations.
+PROBABILITY_DECILES_QUERY = """
+    select
+        model_id,
+        band_label,
+        band_min,
+        band_max,
+        observations,
+        conversions,
+        conversion_rate,
+        predicted_probability,
+        heldout_probability,
+        sum(observations * abs(heldout_probability - conversion_rate)) over (partition by model_id)
+            / nullif(sum(case when heldout_probability is not null then observations end) over (partition by model_id), 0)
+            as heldout_gap
+    from rpt_score_band_conversion
+    where band_kind = 'decile' and predicted_probability is not null
+    order by model_id, cast(band_label as integer)
+"""
+# Per model: open leads with a probability, the SQLs they are expected to bring within the window,
+# and why the others have none (a reason other than already being at sql is the model's).
+PROBABILITY_MODELS_QUERY = """
+    select
+        model_id,
+        count(conversion_probability) as leads_with_probability,
+        sum(conversion_probability) as expected_conversions,
+        min(case when conversion_probability_reason <> ? then conversion_probability_reason end) as reason
+    from fct_lead_scores
+    group by model_id
+    order by model_id
 """
 VELOCITY_QUERY = """
     select model_id, week_start, new_mqls, mqls_reaching_sql, mql_to_sql_rate, scored_leads
@@ -422,6 +480,9 @@ def _short(text: str, limit: int) -> str:
 PALETTE = {
     "bar": "#3b82f6",
     "small": "#d1d5db",
+    "won": "#1e3a8a",
+    "small_won": "#6b7280",
+    "mql": "#f97316",
     "converted": "#2563eb",
     "not_converted": "#cbd5e1",
     "precision": "#2563eb",
@@ -524,29 +585,32 @@ def _legend(x: float, y: float, items: list[tuple[str, str, str]]) -> str:
 
 
 def segment_chart(dimension: str, rows: list[Row], target: float | None) -> str | None:
-    """Horizontal bars of MQL->SQL rate per segment, counts beside each bar; None when no segment
-    has a rate to plot."""
+    """Horizontal bars of the lead->SQL rate per segment with the lead->won rate as the bar's dark
+    part (won leads are SQLs too), the MQL->SQL rate as a diamond where the segment has MQLs, and
+    figures beside each bar. Leads, SQLs and won need no MQL, so every segment with leads has a
+    bar; None without segments."""
     rows = sorted(rows[:SEGMENTS_PER_CHART], key=_by_rate)
-    rates = [float(row["mql_to_sql_rate"]) for row in rows if row["mql_to_sql_rate"] is not None]
-    if not rates:
+    if not rows:
         return None
+    mql_rates = [float(row["mql_to_sql_rate"]) for row in rows if row["mql_to_sql_rate"] is not None]
+    target = target if mql_rates else None  # a target MQL->SQL rate means nothing without MQLs
+    rates = [float(row["lead_to_sql_rate"] or 0) for row in rows] + mql_rates + ([target] if target else [])
     label_width, bar_width, row_height, top = 130, 190, 22, 22
-    width, height = label_width + bar_width + 200, top + row_height * len(rows) + 22
-    ticks = _axis_ticks(max(rates + ([target] if target else [])))
+    width, height = label_width + bar_width + 300, top + row_height * len(rows) + 22
+    ticks = _axis_ticks(max(rates))
     body = _rate_axis(label_width, bar_width, top, height - 20, ticks)
     for index, row in enumerate(rows):
         body.append(_segment_row(row, top + index * row_height, label_width, bar_width, ticks[-1]))
     if target:
         x = label_width + _scale(target, ticks[-1], bar_width)
         body.append(_line(x, top - 4, x, height - 20, PALETTE["target"], "4 3", 1.5))
-        body.append(_text(x, top - 8, f"target {_e(_pct_tick(target))}", "middle", "target"))
-    return _svg(f"conversion-{dimension}", width, height, f"MQL to SQL rate by {dimension}", body)
+        body.append(_text(x, top - 8, f"MQL→SQL target {_e(_pct_tick(target))}", "middle", "target"))
+    return _svg(f"conversion-{dimension}", width, height, f"Lead to SQL and won rates by {dimension}", body)
 
 
-def _by_rate(row: Row) -> tuple[bool, float, str]:
-    """Highest MQL->SQL rate first, segments without a rate last."""
-    rate = row["mql_to_sql_rate"]
-    return rate is None, -float(rate or 0), str(row["segment_value"])
+def _by_rate(row: Row) -> tuple[float, float, str]:
+    """Highest lead->SQL rate first, then the highest lead->won rate."""
+    return -float(row["lead_to_sql_rate"] or 0), -float(row["lead_to_won_rate"] or 0), str(row["segment_value"])
 
 
 def _pct_tick(value: float) -> str:
@@ -562,20 +626,42 @@ def _rate_axis(left: float, width: float, top: float, bottom: float, ticks: list
     return parts
 
 
+def _days(value: Any) -> str:
+    return "–" if value is None else f"{_score(value)} d"
+
+
 def _segment_row(row: Row, y: float, label_width: float, bar_width: float, axis_top: float) -> str:
     value, small = str(row["segment_value"]), bool(row["is_small_segment"])
-    rate = row["mql_to_sql_rate"]
-    parts = [f'<g><title>{_e(value)}: {_e(_plural(row["leads"], "lead"))}</title>']
+    sql_rate, won_rate, mql_rate = row["lead_to_sql_rate"], row["lead_to_won_rate"], row["mql_to_sql_rate"]
+    counts = f"{_plural(row['leads'], 'lead')}: {_plural(row['sqls'], 'SQL')}, {_count(row['won'])} won"
+    days = (
+        f"median days from creation: {_days(row['median_days_lead_to_sql'])} to SQL, "
+        f"{_days(row['median_days_lead_to_won'])} to won"
+    )
+    mqls = f"{_plural(row['mqls'], 'MQL')}, MQL→SQL {_pct(mql_rate)}" if row["mqls"] else "no MQLs"
+    parts = [f"<g><title>{_e(value)}: {_e(counts)}; {_e(mqls)}; {_e(days)}</title>"]
     parts.append(_text(label_width - 8, y + 14, _e(_short(value, 20)), "end", "muted" if small else ""))
-    if rate is not None:
-        length = _scale(float(rate), axis_top, bar_width)
-        counts = f"{_plural(row['mqls'], 'MQL')} · {_plural(row['sqls'], 'SQL')}"
-        colour = PALETTE["small"] if small else PALETTE["bar"]
-        tooltip = f"{value}: {_pct(rate)} ({counts})"
-        parts.append(_bar(label_width, y + 4, length, 14, colour, tooltip, f' data-small="{str(small).lower()}"'))
-        figure = f'<tspan class="strong">{_e(_pct(rate))}</tspan>  {_e(counts)}'
-    else:
-        figure = f'<tspan class="muted">no MQLs ({_e(_plural(row["leads"], "lead"))})</tspan>'
+    extra = f' data-small="{str(small).lower()}"'
+    length = _scale(float(sql_rate or 0), axis_top, bar_width)
+    colour = PALETTE["small"] if small else PALETTE["bar"]
+    parts.append(_bar(label_width, y + 4, length, 14, colour, f"{value}: lead→SQL {_pct(sql_rate)} ({counts})", extra))
+    if won_rate:
+        won_length = _scale(float(won_rate), axis_top, bar_width)
+        won_colour = PALETTE["small_won"] if small else PALETTE["won"]
+        parts.append(_bar(label_width, y + 4, won_length, 14, won_colour, f"{value}: lead→won {_pct(won_rate)}", extra))
+    if mql_rate is not None:
+        x, middle = label_width + _scale(float(mql_rate), axis_top, bar_width), y + 11
+        parts.append(
+            f'<path class="marker" data-series="mql_to_sql_rate" d="M{x:.1f},{middle - 6:.1f} L{x + 5:.1f},{middle:.1f} '
+            f'L{x:.1f},{middle + 6:.1f} L{x - 5:.1f},{middle:.1f} Z" fill="{PALETTE["mql"]}" stroke="#fff">'
+            f"<title>{_e(value)}: MQL→SQL {_e(_pct(mql_rate))} ({_e(_plural(row['mqls'], 'MQL'))})</title></path>"
+        )
+    figure = (
+        f'<tspan class="strong">{_e(_pct(sql_rate))}</tspan> SQL · {_e(_pct(won_rate))} won · '
+        f"{_e(_plural(row['leads'], 'lead'))}"
+    )
+    if row["median_days_lead_to_sql"] is not None:
+        figure += f" · {_e(_days(row['median_days_lead_to_sql']))} to SQL"
     if small:
         figure += '  <tspan class="tag">small</tspan>'
     parts.append(_text(label_width + bar_width + 10, y + 14, figure))
@@ -702,6 +788,50 @@ def _anchor(x: float, left: float, right: float) -> str:
 
 def _recommended(curve: list[Row]) -> Row | None:
     return next((row for row in curve if row["is_recommended"]), None)
+
+
+def reliability_chart(model_id: str, deciles: list[Row]) -> str | None:
+    """Predicted against observed conversion per score decile: the held-out prediction (learned
+    without the decile's leads) as a solid line with dots, the in-sample one (the probability
+    fct_lead_scores gives) dashed, and the diagonal where prediction and outcome agree."""
+    if not deciles:
+        return None
+    width, height, left, right, top, bottom = 540, 330, 50, 16, 40, 42
+    plot_width, plot_height = width - left - right, height - top - bottom
+    keys = ("conversion_rate", "predicted_probability", "heldout_probability")
+    values = [float(row[key]) for row in deciles for key in keys if row[key] is not None]
+    ticks = _axis_ticks(max(values + [0.01]))
+    x_of = lambda v: left + _scale(float(v), ticks[-1], plot_width)  # noqa: E731
+    y_of = lambda v: top + plot_height - _scale(float(v), ticks[-1], plot_height)  # noqa: E731
+    body = _value_axis(left, plot_width, top, plot_height, ticks, _pct_tick)
+    body += [_text(x_of(tick), top + plot_height + 16, _e(_pct_tick(tick)), "middle", "muted") for tick in ticks]
+    body.append(_text(left + plot_width, top + plot_height + 32, "predicted probability", "end", "muted"))
+    body.append(_text(left - 38, top + plot_height / 2, "observed rate", "middle", "muted", rotate=-90))
+    body.append(_line(x_of(0), y_of(0), x_of(ticks[-1]), y_of(ticks[-1]), PALETTE["f1"], "3 4", 1))
+    for series, key, colour, dash in (
+        ("in_sample", "predicted_probability", PALETTE["recall"], "5 4"),
+        ("heldout", "heldout_probability", PALETTE["precision"], ""),
+    ):
+        points = [
+            None if row[key] is None else (x_of(row[key]), y_of(row["conversion_rate"])) for row in deciles
+        ]
+        body.append(_path(points, colour, series, dash))
+        if series == "heldout":
+            body += [_reliability_dot(row, *point, colour) for row, point in zip(deciles, points) if point]
+    legend = [("held out", PALETTE["precision"], "line"), ("in-sample", PALETTE["recall"], "dash"),
+              ("predicted = observed", PALETTE["f1"], "dash")]
+    body.append(_legend(left, 14, legend))
+    return _svg(f"reliability-{model_id}", width, height, f"Predicted vs observed conversion, {model_id}", body)
+
+
+def _reliability_dot(row: Row, x: float, y: float, colour: str) -> str:
+    tooltip = (
+        f"decile {row['band_label']}, scores {_score(row['band_min'])} to {_score(row['band_max'])}: "
+        f"{_plural(row['observations'], 'observation')}, {_count(row['conversions'])} reached SQL "
+        f"({_pct(row['conversion_rate'])}); predicted {_pct(row['heldout_probability'])} held out, "
+        f"{_pct(row['predicted_probability'])} in-sample"
+    )
+    return f'<circle class="dot" cx="{x:.1f}" cy="{y:.1f}" r="3.5" fill="{colour}"><title>{_e(tooltip)}</title></circle>'
 
 
 def velocity_chart(model_id: str, weeks: list[Row]) -> str | None:
@@ -844,7 +974,11 @@ def _history_message(data: ReportData) -> str:
     )
 
 
-def conversion_section(data: ReportData) -> str:
+# Each section's render function gives its intro and body, escaped HTML, from the day's data.
+Rendered = tuple[str, str]
+
+
+def conversion_section(data: ReportData) -> Rendered:
     grouped: dict[str, list[Row]] = {}
     for row in data.segments:
         grouped.setdefault(str(row["segment_dimension"]), []).append(row)
@@ -853,17 +987,19 @@ def conversion_section(data: ReportData) -> str:
         _figure(
             DIMENSION_LABELS.get(dimension, dimension.replace("_", " ").capitalize()),
             segment_chart(dimension, grouped[dimension], data.target_rate),
-            "No segment has MQLs yet, so there is no MQL→SQL rate to show.",
+            "No segment has leads.",
             _more_segments(len(grouped[dimension])),
         )
         for dimension in order
     ]
     body = "".join(figures) or _empty("No data: rpt_conversion_by_segment has no all-cohort rows for this day.")
     intro = (
-        "MQL→SQL rate of each segment over all cohorts, with the segment's MQLs and SQLs beside each bar. "
-        "Grey bars are small segments (too few leads to trust the rate)."
+        "Share of each segment's leads that reached SQL (bar) and were won (its dark part), over all cohorts, "
+        "MQL or not; beside each bar the median days from lead creation to SQL. Where a segment has MQLs, "
+        "the diamond is its MQL→SQL rate, against the target rate (dashed). Grey bars are small segments "
+        "(too few leads to trust the rate). Days to won and p90 days are in rpt_conversion_by_segment.csv."
     )
-    return _section("conversion", "1. Conversion by segment", _e(intro), body)
+    return _e(intro), body
 
 
 def _more_segments(count: int) -> str:
@@ -872,7 +1008,7 @@ def _more_segments(count: int) -> str:
     return _e(f"The {SEGMENTS_PER_CHART} largest of {count} segments; all are in rpt_conversion_by_segment.csv.")
 
 
-def distribution_section(data: ReportData) -> str:
+def distribution_section(data: ReportData) -> Rendered:
     figures = [
         _figure(model_id, distribution_chart(model_id, rows), _history_message(data))
         for model_id, rows in _by_model(data, data.bands).items()
@@ -882,11 +1018,10 @@ def distribution_section(data: ReportData) -> str:
         f"{data.window_days} days vs those that did not, by 25-point score band. Each series adds up "
         "to 100%; the grey figure above each band is its conversion rate."
     )
-    body = "".join(figures) or _empty(_history_message(data))
-    return _section("distribution", "2. Score distribution: converted vs not", _e(intro), body)
+    return _e(intro), "".join(figures) or _empty(_history_message(data))
 
 
-def calibration_section(data: ReportData) -> str:
+def calibration_section(data: ReportData) -> Rendered:
     figures = [
         _figure(model_id, calibration_chart(model_id, rows), _history_message(data), _calibration_note(rows))
         for model_id, rows in _by_model(data, data.curve).items()
@@ -895,8 +1030,7 @@ def calibration_section(data: ReportData) -> str:
         "For each possible MQL threshold: the share of past MQLs that reached SQL (precision) and the "
         "share of all SQLs the threshold would have caught (recall)."
     )
-    body = "".join(figures) or _empty(_history_message(data))
-    return _section("calibration", "3. Threshold calibration", _e(intro), body)
+    return _e(intro), "".join(figures) or _empty(_history_message(data))
 
 
 def _calibration_note(curve: list[Row]) -> str:
@@ -917,7 +1051,54 @@ def _calibration_note(curve: list[Row]) -> str:
     return "".join(parts)
 
 
-def velocity_section(data: ReportData) -> str:
+def probability_section(data: ReportData) -> Rendered:
+    models = {str(row["model_id"]): row for row in data.probability_models}
+    figures = [
+        _figure(
+            model_id,
+            reliability_chart(model_id, rows),
+            _no_probability_message(data, models.get(model_id)),
+            _probability_note(data, rows, models.get(model_id)),
+        )
+        for model_id, rows in _by_model(data, data.probability_deciles).items()
+    ]
+    intro = (
+        f"fct_lead_scores.conversion_probability is the chance that an open lead reaches SQL within "
+        f"{data.window_days} days, learned per model from past scores (at least {data.window_days} days old) "
+        "and what followed. Per tenth of those past scores (deciles): the predicted probability (across) against "
+        "the share that did reach SQL (up). The solid line predicts each lead with the probability learned from "
+        "the other half of the leads only (held out: a fair test); the dashed one with the probability itself "
+        "(in-sample). Near the diagonal, the probability can be trusted, and its sum over a segment's open leads "
+        "is the number of SQLs to expect from them."
+    )
+    return _e(intro), "".join(figures) or _empty(_history_message(data))
+
+
+def _no_probability_message(data: ReportData, model: Row | None) -> str:
+    reason = model["reason"] if model else None
+    if not reason:
+        return _history_message(data)
+    return f"No conversion probability for this model: {reason}."
+
+
+def _probability_note(data: ReportData, deciles: list[Row], model: Row | None) -> str:
+    parts = []
+    if model and model["leads_with_probability"]:
+        parts.append(
+            f"<strong>{_e(_score(model['expected_conversions']))} SQLs expected</strong> within "
+            f"{data.window_days} days from the {_e(_plural(model['leads_with_probability'], 'open lead'))} "
+            "with a probability (the sum of their probabilities)."
+        )
+    gap = deciles[0]["heldout_gap"] if deciles else None
+    if gap is not None:
+        parts.append(
+            f" Held out, the predictions miss the observed rate by {float(gap) * 100:.1f} percentage points "
+            "on average (weighted by observations)."
+        )
+    return "".join(parts)
+
+
+def velocity_section(data: ReportData) -> Rendered:
     message = "No score history yet: rpt_mql_velocity has no weeks for this model."
     figures = [
         _figure(model_id, velocity_chart(model_id, rows), message)
@@ -927,11 +1108,10 @@ def velocity_section(data: ReportData) -> str:
         "New MQLs per week (bars, left axis) and the share of them that has reached SQL by today "
         "(line, right axis; recent weeks have had less time to convert)."
     )
-    body = "".join(figures) or _empty("No data: rpt_mql_velocity has no rows.")
-    return _section("velocity", "4. MQL volume over time", _e(intro), body, wide=True)
+    return _e(intro), "".join(figures) or _empty("No data: rpt_mql_velocity has no rows.")
 
 
-def priority_section(data: ReportData) -> str:
+def priority_section(data: ReportData) -> Rendered:
     parts = []
     for model_id, rows in _by_model(data, data.priority).items():
         table = priority_table(rows) if rows else _empty("No MQL or near-MQL lead to call for this model today.")
@@ -940,14 +1120,37 @@ def priority_section(data: ReportData) -> str:
         f"The first {PRIORITY_ROWS_PER_MODEL} leads per model: today's MQLs and near-MQLs not yet at SQL, "
         "highest score first. The full list is in "
     ) + '<a href="sales_priority.csv">sales_priority.csv</a>.'
-    body = "".join(parts) or _empty("No data: rpt_sales_priority has no rows.")
-    return _section("priority", "5. Sales priority list", intro, body, wide=True)
+    return intro, "".join(parts) or _empty("No data: rpt_sales_priority has no rows.")
 
 
-def accounts_section(data: ReportData) -> str:
+def accounts_section(data: ReportData) -> Rendered:
     body = accounts_table(data.accounts) if data.accounts else _empty("No data: fct_account_scores has no rows.")
     intro = f"The {ACCOUNT_ROWS} accounts with the highest account score, all models together."
-    return _section("accounts", "6. Top accounts", _e(intro), body, wide=True)
+    return _e(intro), body
+
+
+@dataclass(frozen=True)
+class PageSection:
+    """One card of the page, in PAGE_SECTIONS order (which numbers the titles)."""
+
+    key: str  # the card's id and data-section, and the navigation anchor
+    nav: str  # its label in the navigation bar
+    title: str
+    render: Callable[[ReportData], Rendered]
+    wide: bool = False  # one chart or table per row instead of a grid
+
+
+# The page, top to bottom. A new section is a render function, its data in ReportData (read in
+# load_report) and one entry here.
+PAGE_SECTIONS: tuple[PageSection, ...] = (
+    PageSection("conversion", "Conversion", "Conversion by segment", conversion_section),
+    PageSection("distribution", "Score distribution", "Score distribution: converted vs not", distribution_section),
+    PageSection("calibration", "Calibration", "Threshold calibration", calibration_section),
+    PageSection("probability", "Probability", "Conversion probability: predicted vs observed", probability_section),
+    PageSection("velocity", "MQL volume", "MQL volume over time", velocity_section, wide=True),
+    PageSection("priority", "Sales priority", "Sales priority list", priority_section, wide=True),
+    PageSection("accounts", "Accounts", "Top accounts", accounts_section, wide=True),
+)
 
 
 def _header(data: ReportData) -> str:
@@ -973,22 +1176,20 @@ def _kpi(label: str, value: str, detail: str) -> str:
     return f'<div class="kpi"><div class="label">{_e(label)}</div><div class="value">{_e(value)}</div>{small}</div>'
 
 
-def _nav() -> str:
-    items = [("conversion", "Conversion"), ("distribution", "Score distribution"), ("calibration", "Calibration"),
-             ("velocity", "MQL volume"), ("priority", "Sales priority"), ("accounts", "Accounts")]
-    return "<nav>" + "".join(f'<a href="#{key}">{_e(label)}</a>' for key, label in items) + "</nav>"
+def _nav(sections: Sequence[PageSection]) -> str:
+    return "<nav>" + "".join(f'<a href="#{_e(s.key)}">{_e(s.nav)}</a>' for s in sections) + "</nav>"
 
 
-def render_page(data: ReportData) -> str:
-    sections = [
-        conversion_section(data), distribution_section(data), calibration_section(data),
-        velocity_section(data), priority_section(data), accounts_section(data),
-    ]
+def render_page(data: ReportData, sections: Sequence[PageSection] = PAGE_SECTIONS) -> str:
+    cards = []
+    for number, section in enumerate(sections, start=1):
+        intro, body = section.render(data)
+        cards.append(_section(section.key, f"{number}. {section.title}", intro, body, section.wide))
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>Lead scoring report {_e(data.as_of.isoformat())}</title><style>{CSS}</style></head>"
-        f'<body>{_header(data)}<main class="wrap">{_nav()}{"".join(sections)}'
+        f'<body>{_header(data)}<main class="wrap">{_nav(sections)}{"".join(cards)}'
         f'<footer>Generated by leadscore from the warehouse tables of {_e(data.as_of.isoformat())}.</footer>'
         "</main></body></html>\n"
     )

@@ -1,10 +1,13 @@
-"""Score calibration (rpt_score_band_conversion, rpt_score_threshold_curve) on real DuckDB builds:
-a hand-made landing set whose numbers are worked out below, and demo data recomputed here in
-plain Python from the score history and the raw lifecycle file."""
+"""Score calibration (rpt_score_band_conversion, rpt_score_threshold_curve) and the conversion
+probability (int_score_probability_bins, fct_lead_scores.conversion_probability) on real DuckDB
+builds: a hand-made landing set whose numbers are worked out below, and demo data recomputed here
+in plain Python from the score history, the raw lifecycle file and the probability_settings seed
+(bins, smoothing and pool-adjacent-violators written again, the textbook way)."""
 
 from __future__ import annotations
 
 import csv
+import hashlib
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
@@ -16,14 +19,15 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from conftest import make_settings, write_csv
+from conftest import PROJECT_DIR, make_settings, write_csv
 from leadscore.dbt_runner import build
 from leadscore.demo_data import generate_demo_data
 
 WINDOW_DAYS = 90  # report_settings.conversion_window_days
 # Stages at or beyond sql (lifecycle_stages rank >= 2): a lead won without a sql record converted.
 SQL_OR_LATER = {"sql", "opportunity", "lost", "won"}
-CALIBRATION = ["+rpt_score_band_conversion", "+rpt_score_threshold_curve"]
+CALIBRATION = ["+rpt_score_band_conversion", "+rpt_score_threshold_curve", "fct_lead_scores"]
+ALREADY_CONVERTED = "already at sql or beyond"
 
 
 @pytest.fixture
@@ -159,6 +163,19 @@ def test_hand_made_history_gives_the_bands_and_threshold_worked_out_by_hand(cali
         ("decile", "8", d("25.00"), d("25.00"), 1, 0, d("0.0000"), d("0.5000"), d("0.0000")),  # H3
     ]
 
+    # Eight observations are far from the 200 (and 4 converted leads from the 20) a probability
+    # needs: one bin of bin size 50, rate (4 + 10 x 0.5) / (8 + 10) = 0.5 smoothed, not calibrated.
+    assert rows(
+        database,
+        "select training_set, bin_number, observations, conversion_probability, set_converted_leads, is_calibrated "
+        "from int_score_probability_bins where training_set = 'all'",
+    ) == [("all", 1, 8, d("0.5000"), 4, False)]
+    # so no lead has a probability: on day 2 N2, N3 (rejected) and H3 are open and say why
+    reasons = dict(rows(database, "select lead_id, conversion_probability_reason from fct_lead_scores"))
+    few = "too few outcomes: observations 8 (needs 200), converted leads 4 (needs 20)"
+    assert reasons == {lead: few if lead in ("N2", "N3", "H3") else ALREADY_CONVERTED for lead in HAND_LEADS}
+    assert rows(database, "select count(conversion_probability) from fct_lead_scores") == [(0,)]
+
     curve = rows(
         database,
         """
@@ -236,7 +253,7 @@ def band_label(score: Decimal) -> str:
     return f"{start}-{start + 24}"
 
 
-def expected_bands(observed: list[tuple]) -> dict[tuple, tuple]:
+def expected_bands(observed: list[tuple], predicted: dict[tuple, tuple]) -> dict[tuple, tuple]:
     by_model: dict[str, list[tuple]] = defaultdict(list)
     for row in observed:
         by_model[row[0]].append(row)
@@ -248,6 +265,8 @@ def expected_bands(observed: list[tuple]) -> dict[tuple, tuple]:
         for row, decile in zip(ordered, ntile(len(ordered), 10)):
             groups[("band", band_label(row[3]))].append(row)
             groups[("decile", str(decile))].append(row)
+            if predicted[row[:3]][0] is not None:
+                groups[("probability_bin", str(predicted[row[:3]][0]))].append(row)
         for (kind, label), members in groups.items():
             hits = sum(row[4] for row in members)
             lift = Fraction(hits * total, len(members) * converted) if converted else None
@@ -259,8 +278,100 @@ def expected_bands(observed: list[tuple]) -> dict[tuple, tuple]:
                 shown(Fraction(hits, len(members))),
                 shown(Fraction(converted, total)),
                 shown(lift),
+                mean([predicted[row[:3]][1] for row in members if predicted[row[:3]][1] is not None]),
+                mean([predicted[row[:3]][2] for row in members if predicted[row[:3]][2] is not None]),
             )
     return expected
+
+
+def probability_settings() -> dict[str, int]:
+    with (PROJECT_DIR / "seeds" / "probability_settings.csv").open(newline="") as handle:
+        (row,) = list(csv.DictReader(handle))
+    return {key: int(value) for key, value in row.items()}
+
+
+def lead_half(lead_id: str) -> int:
+    return 1 if hashlib.md5(lead_id.encode()).hexdigest()[-1] in "01234567" else 2
+
+
+def learn_bins(observed: list[tuple], settings: dict[str, int]) -> dict:
+    """The probability bins of one model's observations (model, lead, day, score, converted):
+    equal-frequency cuts that keep ties together, short cuts joined to the bin below, smoothing
+    towards the base rate, then pool adjacent violators with a stack."""
+    count = len(observed)
+    conversions = sum(row[4] for row in observed)
+    converted_leads = len({row[1] for row in observed if row[4]})
+    base = Fraction(conversions, count)
+    size = max(settings["min_bin_observations"], ceil(count / settings["max_bins"]))
+    by_score: dict[Decimal, list[bool]] = defaultdict(list)
+    for row in observed:
+        by_score[row[3]].append(row[4])
+    cuts: dict[int, list[tuple[Decimal, list[bool]]]] = defaultdict(list)
+    below = 0
+    for score in sorted(by_score):
+        cuts[below // size].append((score, by_score[score]))
+        below += len(by_score[score])
+    bins: list[dict] = []
+    for cut in sorted(cuts):
+        outcomes = [flag for _, flags in cuts[cut] for flag in flags]
+        if not bins or len(outcomes) >= size:
+            bins.append({"scores": [], "outcomes": []})
+        bins[-1]["scores"] += [score for score, _ in cuts[cut]]
+        bins[-1]["outcomes"] += outcomes
+    prior = settings["prior_observations"]
+    blocks: list[list] = []  # [smoothed conversions, smoothed observations, bins in the block]
+    for item in bins:
+        blocks.append([sum(item["outcomes"]) + prior * base, len(item["outcomes"]) + prior, 1])
+        while len(blocks) > 1 and Fraction(blocks[-2][0]) / blocks[-2][1] > Fraction(blocks[-1][0]) / blocks[-1][1]:
+            last = blocks.pop()
+            blocks[-1] = [blocks[-1][0] + last[0], blocks[-1][1] + last[1], blocks[-1][2] + last[2]]
+    rates = [Fraction(block[0]) / block[1] for block in blocks for _ in range(block[2])]
+    for number, (item, rate) in enumerate(zip(bins, rates, strict=True), start=1):
+        item.update(
+            number=number, band_min=min(item["scores"]), band_max=max(item["scores"]), probability=rate,
+            lower=min(item["scores"]) if number > 1 else None,
+        )
+    for item, following in zip(bins, bins[1:] + [None]):
+        item["upper"] = following["band_min"] if following else None
+    calibrated = count >= settings["min_observations"] and converted_leads >= settings["min_converted_leads"]
+    return {"bins": bins, "calibrated": calibrated, "observations": count, "converted_leads": converted_leads}
+
+
+def bin_of(learned: dict, score: Decimal) -> dict:
+    (found,) = [
+        item for item in learned["bins"]
+        if (item["lower"] is None or score >= item["lower"]) and (item["upper"] is None or score < item["upper"])
+    ]
+    return found
+
+
+def mean(values: list[Decimal]) -> Decimal | None:
+    return shown(Fraction(sum(values)) / len(values)) if values else None
+
+
+def learn_all(observed: list[tuple], settings: dict[str, int]) -> dict[tuple[str, str], dict]:
+    """(model, training set) -> learn_bins: `all`, and each half of the leads on its own."""
+    sets: dict[tuple[str, str], list[tuple]] = defaultdict(list)
+    for row in observed:
+        sets[(row[0], "all")].append(row)
+        sets[(row[0], f"half_{lead_half(row[1])}")].append(row)
+    return {key: learn_bins(members, settings) for key, members in sets.items()}
+
+
+def predictions(observed: list[tuple], learned: dict) -> dict[tuple, tuple]:
+    """(model, lead, day) -> (bin number, in-sample probability, held-out probability), rounded
+    to 4 decimals as the bins table stores them; all None for a model without a probability."""
+    found = {}
+    for row in observed:
+        live = learned[(row[0], "all")]
+        if not live["calibrated"]:
+            found[row[:3]] = (None, None, None)
+            continue
+        item = bin_of(live, row[3])
+        other = learned.get((row[0], f"half_{3 - lead_half(row[1])}"))
+        held_out = shown(bin_of(other, row[3])["probability"]) if other else None
+        found[row[:3]] = (item["number"], shown(item["probability"]), held_out)
+    return found
 
 
 def expected_curve(observed: list[tuple]) -> tuple[dict[tuple, tuple], dict[str, int]]:
@@ -310,12 +421,75 @@ def test_demo_calibration_matches_an_independent_recomputation(calibration_only:
             database,
             """
             select model_id, band_kind, band_label, band_min, band_max, observations, conversions,
-                conversion_rate, base_rate, lift
+                conversion_rate, base_rate, lift, predicted_probability, heldout_probability
             from rpt_score_band_conversion
             """,
         )
     }
-    assert_same(table_bands, expected_bands(observed))
+    settings = probability_settings()
+    learned = learn_all(observed, settings)
+    predicted = predictions(observed, learned)
+    assert_same(table_bands, expected_bands(observed, predicted))
+    # the comparison means something: a model has a probability, and its held-out check
+    assert any(learned[(model_id, "all")]["calibrated"] for model_id, _ in learned)
+    assert any(row[2] is not None for row in predicted.values())
+
+    table_bins = {
+        (model_id, training_set, number): tuple(values)
+        for model_id, training_set, number, *values in rows(
+            database,
+            """
+            select model_id, training_set, bin_number, lower_bound, upper_bound, band_min, band_max,
+                observations, conversions, conversion_probability, is_calibrated
+            from int_score_probability_bins
+            """,
+        )
+    }
+    assert_same(
+        table_bins,
+        {
+            (model_id, training_set, item["number"]): (
+                item["lower"], item["upper"], item["band_min"], item["band_max"], len(item["outcomes"]),
+                sum(item["outcomes"]), shown(item["probability"]), found["calibrated"],
+            )
+            for (model_id, training_set), found in learned.items()
+            for item in found["bins"]
+        },
+    )
+    # the probability never falls as the score rises
+    for found in learned.values():
+        probabilities = [item["probability"] for item in found["bins"]]
+        assert probabilities == sorted(probabilities)
+
+    # each lead's probability on the last day: its current score's bin, unless the lead is at sql
+    sql_at = sql_dates(landing / "lifecycle.csv", DEMO_END)
+    cutoff = datetime.combine(DEMO_END + timedelta(days=1), datetime.min.time())
+    expected_leads = {}
+    for lead_id, model_id, total_score in rows(
+        database, f"select lead_id, model_id, total_score from fct_lead_score_history where as_of_date = '{DEMO_END}'"
+    ):
+        live = learned.get((model_id, "all"))
+        if lead_id in sql_at and sql_at[lead_id] < cutoff:
+            expected_leads[(lead_id, model_id)] = (None, ALREADY_CONVERTED)
+        elif live is None:
+            expected_leads[(lead_id, model_id)] = (
+                None, f"no outcomes yet: no score of this model is {WINDOW_DAYS} days old (leadscore backfill scores past days)"
+            )
+        elif not live["calibrated"]:
+            expected_leads[(lead_id, model_id)] = (
+                None,
+                f"too few outcomes: observations {live['observations']} (needs {settings['min_observations']}), "
+                f"converted leads {live['converted_leads']} (needs {settings['min_converted_leads']})",
+            )
+        else:
+            expected_leads[(lead_id, model_id)] = (shown(bin_of(live, total_score)["probability"]), None)
+    table_leads = {
+        (lead_id, model_id): (probability, reason)
+        for lead_id, model_id, probability, reason in rows(
+            database, "select lead_id, model_id, conversion_probability, conversion_probability_reason from fct_lead_scores"
+        )
+    }
+    assert_same(table_leads, expected_leads)
 
     curve, best = expected_curve(observed)
     table_curve = rows(

@@ -1,7 +1,7 @@
 """The day's report: files beside the page, the figures on it, and the page as Chromium renders it.
 
 The warehouse here is a tiny DuckDB file with hand-made rows in the report tables' columns, so
-every figure on the page is known in advance (3 MQLs, 1 SQL: 33.3%)."""
+every figure on the page is known in advance (4 leads, 1 SQL: 25.0%; 3 MQLs, 1 SQL: 33.3%)."""
 
 from __future__ import annotations
 
@@ -22,20 +22,23 @@ from leadscore.settings import Settings
 
 AS_OF = date(2026, 5, 4)
 CHROMIUM = Path("/usr/bin/chromium")
-CHART_SECTIONS = ("conversion", "distribution", "calibration", "velocity")
+CHART_SECTIONS = ("conversion", "distribution", "calibration", "probability", "velocity")
+SECTIONS = ["conversion", "distribution", "calibration", "probability", "velocity", "priority", "accounts"]
 HISTORY_MESSAGE = (
     "Not enough score history: calibration needs scores at least 90 days old; run leadscore backfill"
 )
 
 SCHEMAS = {
     "fct_lead_scores": "as_of_date date, lead_id varchar, model_id varchar, total_score decimal(18,2), "
-    "is_mql boolean, mql_threshold integer",
+    "is_mql boolean, mql_threshold integer, conversion_probability decimal(18,4), conversion_probability_reason varchar",
     "report_settings": "min_segment_leads integer, conversion_window_days integer, "
     "target_mql_to_sql_rate decimal(18,4), threshold_rule varchar, near_mql_share decimal(18,4), "
     "priority_list_size integer",
     "rpt_conversion_by_segment": "segment_dimension varchar, segment_value varchar, cohort_month date, "
     "is_all_cohorts boolean, leads integer, mqls integer, sqls integer, opportunities integer, won integer, "
-    "lead_to_mql_rate decimal(18,4), mql_to_sql_rate decimal(18,4), sql_to_won_rate decimal(18,4), "
+    "lead_to_mql_rate decimal(18,4), lead_to_sql_rate decimal(18,4), lead_to_won_rate decimal(18,4), "
+    "mql_to_sql_rate decimal(18,4), sql_to_won_rate decimal(18,4), median_days_lead_to_sql double, "
+    "p90_days_lead_to_sql double, median_days_lead_to_won double, p90_days_lead_to_won double, "
     "median_days_mql_to_sql double, p90_days_mql_to_sql double, median_days_mql_to_won double, "
     "p90_days_mql_to_won double, rejected integer, rejected_share decimal(18,4), top_rejection_reasons varchar, "
     "is_small_segment boolean, as_of_date date",
@@ -43,7 +46,8 @@ SCHEMAS = {
     "mql_to_sql_rate decimal(18,4), scored_leads integer, as_of_date date",
     "rpt_score_band_conversion": "model_id varchar, band_kind varchar, band_label varchar, band_min integer, "
     "band_max integer, observations integer, conversions integer, conversion_rate decimal(18,4), "
-    "base_rate decimal(18,4), lift decimal(18,4), as_of_date date",
+    "base_rate decimal(18,4), lift decimal(18,4), predicted_probability decimal(18,4), "
+    "heldout_probability decimal(18,4), as_of_date date",
     "rpt_score_threshold_curve": "model_id varchar, threshold integer, mqls_at_threshold integer, "
     "conversions_captured integer, precision decimal(18,4), recall decimal(18,4), f1 decimal(18,4), "
     "is_recommended boolean, recommendation_rule varchar, current_mql_threshold integer, as_of_date date",
@@ -58,23 +62,28 @@ SCHEMAS = {
 D = AS_OF.isoformat()
 RULE = "best F1 for sql within 90 days"
 ROWS: dict[str, list[tuple]] = {
-    # four leads of the default model, three of them MQLs
+    # four leads of the default model, three of them MQLs; L1 is at sql, the others are expected
+    # to bring 0.30 + 0.25 + 0.05 = 0.6 SQLs
     "fct_lead_scores": [
-        (D, "L1", "default", 180, True, 150), (D, "L2", "default", 160, True, 150),
-        (D, "L3", "default", 155, True, 150), (D, "L4", "default", 40, False, 150),
+        (D, "L1", "default", 180, True, 150, None, "already at sql or beyond"),
+        (D, "L2", "default", 160, True, 150, 0.30, None),
+        (D, "L3", "default", 155, True, 150, 0.25, None), (D, "L4", "default", 40, False, 150, 0.05, None),
     ],
     "report_settings": [(30, 90, 0.30, "best_f1", 0.80, 200)],
     "rpt_conversion_by_segment": [
-        # industry: software 1 SQL of 3 MQLs (33.3 %, small), retail 5 of 10 (50.0 %), media no MQL
-        ("industry", "software", None, True, 4, 3, 1, 1, 0, 0.75, 0.3333, 1.0, 5, 9, None, None, 1, 0.25,
-         "No budget (1)", True, D),
-        ("industry", "retail", None, True, 40, 10, 5, 2, 1, 0.25, 0.5, 0.2, 7, 20, 30, 60, 0, 0.0, None, False, D),
-        ("industry", "media", None, True, 2, 0, 0, 0, 0, 0.0, None, None, None, None, None, None, 0, 0.0, None, True, D),
+        # industry: software 1 SQL of 4 leads (25.0 %), of 3 MQLs (33.3 %, small); retail 5 SQLs and 1 won
+        # of 40 leads (12.5 % and 2.5 %), of 10 MQLs (50.0 %); media 2 leads, no SQL and no MQL
+        ("industry", "software", None, True, 4, 3, 1, 1, 0, 0.75, 0.25, 0.0, 0.3333, 0.0, 12, 20, None, None,
+         5, 9, None, None, 1, 0.25, "No budget (1)", True, D),
+        ("industry", "retail", None, True, 40, 10, 5, 2, 1, 0.25, 0.125, 0.025, 0.5, 0.2, 18.5, 40, 61, 61,
+         7, 20, 30, 60, 0, 0.0, None, False, D),
+        ("industry", "media", None, True, 2, 0, 0, 0, 0, 0.0, 0.0, 0.0, None, None, None, None, None, None,
+         None, None, None, None, 0, 0.0, None, True, D),
         # a cohort row: in the CSV, not on the page
-        ("industry", "software", "2026-04-01", False, 4, 3, 1, 1, 0, 0.75, 0.3333, 1.0, 5, 9, None, None, 1, 0.25,
-         "No budget (1)", True, D),
-        ("scoring_model", "default", None, True, 46, 13, 6, 3, 1, 0.2826, 0.4615, 0.1667, 6, 15, 30, 60, 1, 0.0217,
-         "No budget (1)", False, D),
+        ("industry", "software", "2026-04-01", False, 4, 3, 1, 1, 0, 0.75, 0.25, 0.0, 0.3333, 0.0, 12, 20, None,
+         None, 5, 9, None, None, 1, 0.25, "No budget (1)", True, D),
+        ("scoring_model", "default", None, True, 46, 13, 6, 3, 1, 0.2826, 0.1304, 0.0217, 0.4615, 0.1667, 15, 30,
+         61, 61, 6, 15, 30, 60, 1, 0.0217, "No budget (1)", False, D),
     ],
     "rpt_mql_velocity": [
         ("default", "2026-04-13", 4, 2, 0.5, 30, D),
@@ -82,11 +91,15 @@ ROWS: dict[str, list[tuple]] = {
         ("default", "2026-04-27", 3, 0, 0.0, 35, D),
     ],
     "rpt_score_band_conversion": [
-        ("default", "band", "0-24", 0, 24, 50, 2, 0.04, 0.0875, 0.4571, D),
-        ("default", "band", "25-49", 25, 49, 20, 3, 0.15, 0.0875, 1.7143, D),
-        ("default", "band", "50-74", 50, 74, 10, 2, 0.2, 0.0875, 2.2857, D),
-        ("default", "decile", "1", 0, 10, 8, 0, 0.0, 0.0875, 0.0, D),
-        ("default", "decile", "10", 60, 74, 8, 2, 0.25, 0.0875, 2.8571, D),
+        ("default", "band", "0-24", 0, 24, 50, 2, 0.04, 0.0875, 0.4571, 0.05, 0.06, D),
+        ("default", "band", "25-49", 25, 49, 20, 3, 0.15, 0.0875, 1.7143, 0.14, 0.12, D),
+        ("default", "band", "50-74", 50, 74, 10, 2, 0.2, 0.0875, 2.2857, 0.18, 0.16, D),
+        ("default", "decile", "1", 0, 10, 8, 0, 0.0, 0.0875, 0.0, 0.05, 0.06, D),
+        ("default", "decile", "10", 60, 74, 8, 2, 0.25, 0.0875, 2.8571, 0.18, 0.16, D),
+        # the probability's bins: in the CSV, not drawn (the reliability chart uses the deciles)
+        ("default", "probability_bin", "1", 0, 24, 50, 2, 0.04, 0.0875, 0.4571, 0.05, 0.06, D),
+        ("default", "probability_bin", "2", 25, 49, 20, 3, 0.15, 0.0875, 1.7143, 0.14, 0.12, D),
+        ("default", "probability_bin", "3", 50, 74, 10, 2, 0.2, 0.0875, 2.2857, 0.18, 0.16, D),
     ],
     "rpt_score_threshold_curve": [
         ("default", 0, 80, 7, 0.0875, 1.0, 0.1609, False, RULE, 150, D),
@@ -253,17 +266,36 @@ def test_report_page_shows_the_figures(tmp_path: Path) -> None:
 
     charts = assert_charts_not_empty(page)
     assert charts == {
-        "conversion-industry": 2,  # software and retail; media has no MQL, the cohort row is not drawn
-        "conversion-scoring_model": 1,
+        # a lead->SQL bar per segment, MQLs or not (media has none, and no SQL: a sliver at 0 %), and a
+        # lead->won bar inside it where the segment won leads (retail); the cohort row is not drawn
+        "conversion-industry": 4,
+        "conversion-scoring_model": 2,
         "distribution-default": 6,  # three 'band' rows x converted / not; deciles are not drawn
         "calibration-default": 3,  # precision, recall, F1
+        "reliability-default": 2,  # held out and in-sample, over the two deciles
         "velocity-default": 4,  # three weekly bars and the rate line
     }
     industry = section_text(page, "conversion")
-    assert "33.3%" in industry and "3 MQLs · 1 SQL" in industry and "50.0%" in industry
-    assert "10 MQLs · 5 SQLs" in industry and "no MQLs (2 leads)" in industry
-    assert industry.count('data-small="true"') == 1 and ">small</tspan>" in industry
-    assert "target 30%" in industry
+    assert '25.0%</tspan> SQL · 0.0% won · 4 leads · 12 d to SQL' in industry
+    assert '12.5%</tspan> SQL · 2.5% won · 40 leads · 18.5 d to SQL' in industry
+    assert '0.0%</tspan> SQL · 0.0% won · 2 leads  <tspan class="tag">small' in industry  # no days without SQLs
+    # the MQL->SQL rate is a diamond where there are MQLs (software, retail, the default model), against
+    # the target
+    assert industry.count('data-series="mql_to_sql_rate"') == 3
+    assert "MQL→SQL 33.3% (3 MQLs)" in industry and "MQL→SQL 50.0% (10 MQLs)" in industry
+    assert "media: 2 leads: 0 SQLs, 0 won; no MQLs; median days from creation: – to SQL, – to won" in industry
+    assert "retail: 40 leads: 5 SQLs, 1 won; 10 MQLs, MQL→SQL 50.0%; median days from creation: 18.5 d to SQL" in industry
+    assert industry.count('data-small="true"') == 2 and ">small</tspan>" in industry
+    assert "MQL→SQL target 30%" in industry
+    probability = section_text(page, "probability")
+    assert "0.6 SQLs expected</strong> within 90 days from the 3 open leads with a probability" in probability
+    # deciles 1 and 10: held out 0.06 and 0.16 against 0 and 0.25 observed, (8 x 0.06 + 8 x 0.09) / 16
+    assert "miss the observed rate by 7.5 percentage points on average" in probability
+    assert probability.count('<circle class="dot"') == 2
+    assert (
+        "decile 10, scores 60 to 74: 8 observations, 2 reached SQL (25.0%); predicted 16.0% held out, 18.0% in-sample"
+        in probability
+    )
     calibration = section_text(page, "calibration")
     assert "recommended 50" in calibration and "current 150" in calibration
     assert f"Recommended: 50</strong> ({RULE}): precision 16.7%, recall 71.4%." in calibration
@@ -293,7 +325,7 @@ def test_report_page_renders_in_chromium(tmp_path: Path) -> None:
 
     dom = rendered_dom(page, tmp_path)
     parsed = parse_charts(dom)
-    assert parsed.sections == ["conversion", "distribution", "calibration", "velocity", "priority", "accounts"]
+    assert parsed.sections == SECTIONS
     marks = assert_charts_not_empty(dom)
     for section in CHART_SECTIONS:
         in_section = [marks[name] for name, where in parsed.chart_sections.items() if where == section]
@@ -302,11 +334,21 @@ def test_report_page_renders_in_chromium(tmp_path: Path) -> None:
 
 
 def test_tables_without_rows_show_a_message_not_an_empty_chart(tmp_path: Path) -> None:
-    # before 90 days of history: no calibration rows; and no segment of 'region' has an MQL yet
-    rows = {**ROWS, "rpt_conversion_by_segment": [
-        *ROWS["rpt_conversion_by_segment"],
-        ("region", "europe", None, True, 3, 0, 0, 0, 0, 0.0, None, None, None, None, None, None, 0, 0.0, None, True, D),
-    ]}
+    # before 90 days of history: no calibration rows, so no probability either (the model's leads say
+    # why); and no lead of 'region' is an MQL, yet its lead->SQL and lead->won rates are drawn
+    few = "too few outcomes: observations 0 (needs 200), converted leads 0 (needs 20)"
+    rows = {
+        **ROWS,
+        "fct_lead_scores": [
+            (D, "L1", "default", 180, True, 150, None, "already at sql or beyond"),
+            *[(D, lead, "default", 40, False, 150, None, few) for lead in ("L2", "L3", "L4")],
+        ],
+        "rpt_conversion_by_segment": [
+            *ROWS["rpt_conversion_by_segment"],
+            ("region", "europe", None, True, 3, 0, 1, 1, 1, 0.0, 0.3333, 0.3333, None, 1.0, 20, 20, 20, 20,
+             None, None, None, None, 0, 0.0, None, True, D),
+        ],
+    }
     database = build_warehouse(
         tmp_path / "warehouse.duckdb", empty=("rpt_score_band_conversion", "rpt_score_threshold_curve"), rows=rows
     )
@@ -314,12 +356,17 @@ def test_tables_without_rows_show_a_message_not_an_empty_chart(tmp_path: Path) -
     dom = rendered_dom(page, tmp_path)
 
     marks = assert_charts_not_empty(dom)
-    assert not any(name.startswith(("distribution-", "calibration-", "conversion-region")) for name in marks)
+    assert not any(name.startswith(("distribution-", "calibration-", "reliability-")) for name in marks)
     for section in ("distribution", "calibration"):
         text = section_text(dom, section)
         assert HISTORY_MESSAGE in text and "<svg" not in text
-    assert "No segment has MQLs yet" in section_text(dom, "conversion")
-    assert marks["conversion-industry"] == 2 and marks["velocity-default"] == 4
+    probability = section_text(dom, "probability")
+    assert f"No conversion probability for this model: {few}." in probability and "<svg" not in probability
+    region = section_text(dom, "conversion")
+    assert marks["conversion-region"] == 2  # lead->SQL and lead->won, without a single MQL
+    assert "33.3%</tspan> SQL · 33.3% won · 3 leads · 20 d to SQL" in region
+    assert "europe: 3 leads: 1 SQL, 1 won; no MQLs" in region
+    assert marks["conversion-industry"] == 4 and marks["velocity-default"] == 4
 
 
 def test_assert_charts_not_empty_catches_an_empty_chart() -> None:

@@ -4,13 +4,17 @@ Three days a month apart are scored in order, so the score history (and with it 
 dates) spans several days. The expected figures are then counted here with plain SQL over the raw
 landing files (leads, accounts, lifecycle) and the country and size-band seed files, taking from
 the warehouse only what exists nowhere else: the first MQL dates and the scored days of the
-history.
+history. The days from lead creation to sql and to won are listed per lead from the same files and
+their medians and 90th percentiles interpolated here in Python.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
+from math import floor
 from pathlib import Path
 
 import duckdb
@@ -36,7 +40,7 @@ DIMENSIONS = ["lead_source", "industry", "company_size_band", "country", "region
 
 # One row per lead and segment dimension, from the raw files. $1 leads.csv, $2 accounts.csv,
 # $3 lifecycle.csv, $4 countries.csv, $5 country_names.csv, $6 company_size_bands.csv, $7 as-of.
-EXPECTED_SQL = """
+SEGMENT_LEADS_SQL = """
 with
 
 raw_leads as (
@@ -73,9 +77,19 @@ size_bands as (
 ),
 
 stages as (
-    select lead_id, stage
+    select lead_id, stage, cast(cast(entered_at as timestamp) as date) as entered_on
     from read_csv($3, all_varchar = true)
     where cast(entered_at as timestamp) < cast($7 as date) + 1
+),
+
+stage_days as (
+    -- the first day at sql or beyond (CRMs skip stages) and the day won
+    select
+        lead_id,
+        min(entered_on) filter (where stage in ('sql', 'opportunity', 'lost', 'won')) as sql_on,
+        min(entered_on) filter (where stage = 'won') as won_on
+    from stages
+    group by lead_id
 ),
 
 mql_dates as (
@@ -99,8 +113,12 @@ lead_facts as (
         raw_leads.lead_id in (
             select lead_id from stages where stage in ('opportunity', 'lost', 'won')
         ) as is_opportunity,
-        raw_leads.lead_id in (select lead_id from stages where stage = 'won') as is_won
+        raw_leads.lead_id in (select lead_id from stages where stage = 'won') as is_won,
+        cast(raw_leads.created_at as date) as created_on,
+        stage_days.sql_on,
+        stage_days.won_on
     from raw_leads
+    left join stage_days using (lead_id)
     left join accounts using (account_id)
     left join country_keys using (country_key)
     left join size_bands
@@ -109,21 +127,23 @@ lead_facts as (
 ),
 
 lead_segments as (
-    select 'lead_source' as dimension, lead_source as value, lead_id, is_mql, is_sql, is_opportunity, is_won from lead_facts
+    select 'lead_source' as dimension, lead_source as value, {facts} from lead_facts
     union all
-    select 'industry', industry, lead_id, is_mql, is_sql, is_opportunity, is_won from lead_facts
+    select 'industry', industry, {facts} from lead_facts
     union all
-    select 'company_size_band', company_size_band, lead_id, is_mql, is_sql, is_opportunity, is_won from lead_facts
+    select 'company_size_band', company_size_band, {facts} from lead_facts
     union all
-    select 'country', country, lead_id, is_mql, is_sql, is_opportunity, is_won from lead_facts
+    select 'country', country, {facts} from lead_facts
     union all
-    select 'region', region, lead_id, is_mql, is_sql, is_opportunity, is_won from lead_facts
+    select 'region', region, {facts} from lead_facts
     union all
-    select 'scoring_model', mql_dates.model_id, lead_id, is_mql, is_sql, is_opportunity, is_won
+    select 'scoring_model', mql_dates.model_id, {facts}
     from lead_facts
     inner join mql_dates using (lead_id)
 )
+""".format(facts="lead_id, is_mql, is_sql, is_opportunity, is_won, created_on, sql_on, won_on")
 
+EXPECTED_SQL = SEGMENT_LEADS_SQL + """
 select
     dimension,
     coalesce(value, 'unknown') as value,
@@ -135,6 +155,12 @@ select
     count(distinct lead_id) filter (where is_mql and is_sql) as mqls_reaching_sql
 from lead_segments
 group by all
+"""
+
+# One row per segment and lead: its creation, sql and won days.
+LEAD_DAYS_SQL = SEGMENT_LEADS_SQL + """
+select distinct dimension, coalesce(value, 'unknown') as value, lead_id, created_on, sql_on, won_on
+from lead_segments
 """
 
 COHORTS_SQL = """
@@ -149,6 +175,38 @@ def rate(numerator: int, denominator: int) -> Decimal | None:
     if denominator == 0:
         return None
     return (Decimal(numerator) / Decimal(denominator)).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
+
+
+def percentile(values: list[int], share: Fraction) -> Decimal | None:
+    """The continuous percentile (SQL percentile_cont): interpolated between the two nearest
+    values, to 2 decimals; None without values."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    position = share * (len(ordered) - 1)
+    low = floor(position)
+    high = min(low + 1, len(ordered) - 1)
+    exact = ordered[low] + (position - low) * (ordered[high] - ordered[low])
+    return (Decimal(exact.numerator) / Decimal(exact.denominator)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def days_from_creation(rows: list[tuple]) -> dict[tuple[str, str], tuple]:
+    """(dimension, value) -> median and p90 days from creation to sql, then to won, over the leads
+    that reached the stage on or after their creation day."""
+    to_sql: dict[tuple[str, str], list[int]] = defaultdict(list)
+    to_won: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for dimension, value, _lead_id, created_on, sql_on, won_on in rows:
+        for stage_on, found in ((sql_on, to_sql), (won_on, to_won)):
+            if created_on is not None and stage_on is not None and stage_on >= created_on:
+                found[(dimension, value)].append((stage_on - created_on).days)
+    half, ninety = Fraction(1, 2), Fraction(9, 10)
+    return {
+        key: (
+            percentile(to_sql[key], half), percentile(to_sql[key], ninety),
+            percentile(to_won[key], half), percentile(to_won[key], ninety),
+        )
+        for key in {(row[0], row[1]) for row in rows}
+    }
 
 
 @pytest.fixture(scope="module")
@@ -166,28 +224,32 @@ def monday(day: date) -> date:
 
 def check_conversion_by_segment(db: duckdb.DuckDBPyConnection, landing: Path) -> None:
     seeds = PROJECT_DIR / "seeds"
-    expected_rows = db.execute(
-        EXPECTED_SQL,
-        [
-            str(landing / "leads.csv"),
-            str(landing / "accounts.csv"),
-            str(landing / "lifecycle.csv"),
-            str(seeds / "countries.csv"),
-            str(seeds / "country_names.csv"),
-            str(seeds / "company_size_bands.csv"),
-            END_DATE.isoformat(),
-        ],
-    ).fetchall()
+    files = [
+        str(landing / "leads.csv"),
+        str(landing / "accounts.csv"),
+        str(landing / "lifecycle.csv"),
+        str(seeds / "countries.csv"),
+        str(seeds / "country_names.csv"),
+        str(seeds / "company_size_bands.csv"),
+        END_DATE.isoformat(),
+    ]
+    expected_rows = db.execute(EXPECTED_SQL, files).fetchall()
+    days = days_from_creation(db.execute(LEAD_DAYS_SQL, files).fetchall())
     report_rows = db.execute(
         """
-        select segment_dimension, segment_value, leads, mqls, sqls, opportunities, won, mql_to_sql_rate
+        select segment_dimension, segment_value, leads, mqls, sqls, opportunities, won, mql_to_sql_rate,
+            lead_to_sql_rate, lead_to_won_rate, median_days_lead_to_sql, p90_days_lead_to_sql,
+            median_days_lead_to_won, p90_days_lead_to_won
         from rpt_conversion_by_segment
         where is_all_cohorts
         """
     ).fetchall()
 
     expected = {
-        (dimension, value): (leads, mqls, sqls, opportunities, won, rate(reaching, mqls))
+        (dimension, value): (
+            leads, mqls, sqls, opportunities, won, rate(reaching, mqls), rate(sqls, leads), rate(won, leads),
+            *days[(dimension, value)],
+        )
         for dimension, value, leads, mqls, sqls, opportunities, won, reaching in expected_rows
     }
     reported = {(dimension, value): tuple(rest) for dimension, value, *rest in report_rows}
@@ -195,7 +257,14 @@ def check_conversion_by_segment(db: duckdb.DuckDBPyConnection, landing: Path) ->
         want = {key: value for key, value in expected.items() if key[0] == dimension}
         got = {key: value for key, value in reported.items() if key[0] == dimension}
         assert want, f"no {dimension} segments counted"
-        assert got == want, f"{dimension}: (leads, mqls, sqls, opportunities, won, mql_to_sql_rate) differ"
+        assert got == want, (
+            f"{dimension}: (leads, mqls, sqls, opportunities, won, mql_to_sql_rate, lead_to_sql_rate, "
+            "lead_to_won_rate, median and p90 days from creation to sql and to won) differ"
+        )
+    # the days mean something: most segments have them, and they spread
+    with_days = [value for key, value in expected.items() if value[8] is not None]
+    assert len(with_days) > len(expected) / 2
+    assert any(value[9] > value[8] for value in with_days) and any(value[10] is not None for value in with_days)
 
     # the comparison means something: every lead counted, with MQLs, sqls and wins among them
     assert sum(v[0] for k, v in expected.items() if k[0] == "lead_source") == 1501

@@ -1,7 +1,7 @@
-{#- One row per lead and scoring model on the as-of date: its cohort, segments, when it first
-    became an MQL, the grade it had then, and the CRM stages it passed. A CRM may skip stages (a
-    lead won without a sql record): a lead has passed every stage ranked at or below the
-    furthest one it reached, so won implies opportunity and sql. -#}
+{#- One row per lead and scoring model on the as-of date: its cohort and creation time,
+    segments, when it first became an MQL, the grade it had then, and the CRM stages it passed.
+    A CRM may skip stages (a lead won without a sql record): a lead has passed every stage
+    ranked at or below the furthest one it reached, so won implies opportunity and sql. -#}
 
 with
 
@@ -61,6 +61,7 @@ final as (
         scores.lead_id,
         scores.model_id,
         cast({{ dbt.date_trunc('month', 'coalesce(cast(scores.lead_created_at as date), mql_dates.first_scored_date)') }} as date) as cohort_month,
+        scores.lead_created_at,
         scores.account_id,
         scores.account_industry,
         size_bands.size_band as company_size_band,

@@ -11,12 +11,13 @@
 
 {#- One row per lead, scoring model and scored day. Each run writes its as-of day; rerunning a
     day replaces that day's rows (delete+insert on as_of_date), so it never duplicates. History is
-    never dropped by --full-refresh. -#}
+    never dropped by --full-refresh. It reads int_leads_scored (fct_lead_scores without its
+    conversion probability): the probability is learned from this history. -#}
 
 with
 
 scores as (
-    select * from {{ ref('fct_lead_scores') }}
+    select * from {{ ref('int_leads_scored') }}
 ),
 
 final as (

@@ -1,7 +1,8 @@
 {#- Funnel conversion by segment, in long format: one row per segment dimension, segment value
     and cohort month, plus one all-cohorts row per segment (cohort_month null). Leads are counted
     once per segment value, whatever the number of scoring models that score them, and at every
-    stage they passed. -#}
+    stage they passed. Rates and days are given from lead creation (lead->SQL, lead->won) as well
+    as from the first MQL day, so segments compare when no lead, or every lead, is an MQL. -#}
 
 {#- The dimensions a segment can be cut by, and the int_lead_funnel column that holds each. -#}
 {%- set dimensions = [
@@ -33,6 +34,7 @@ segment_rows as (
         coalesce(cast({{ column }} as {{ dbt.type_string() }}), 'unknown') as segment_value,
         lead_id,
         cohort_month,
+        lead_created_at,
         first_mql_date,
         sql_at,
         opportunity_at,
@@ -54,6 +56,7 @@ segment_leads as (
         segment_value,
         lead_id,
         min(cohort_month) as cohort_month,
+        min(lead_created_at) as lead_created_at,
         min(first_mql_date) as first_mql_date,
         min(sql_at) as sql_at,
         min(opportunity_at) as opportunity_at,
@@ -68,9 +71,18 @@ segment_leads as (
 ),
 
 lead_days as (
-    -- days from the first MQL day to sql and to won, only when the stage came on or after it
+    -- days from the lead's creation day and from its first MQL day to sql and to won, each only
+    -- when the stage came on or after that day
     select
         *,
+        case
+            when cast(sql_at as date) >= cast(lead_created_at as date)
+                then {{ dbt.datediff('cast(lead_created_at as date)', 'cast(sql_at as date)', 'day') }}
+        end as days_lead_to_sql,
+        case
+            when cast(won_at as date) >= cast(lead_created_at as date)
+                then {{ dbt.datediff('cast(lead_created_at as date)', 'cast(won_at as date)', 'day') }}
+        end as days_lead_to_won,
         case
             when cast(sql_at as date) >= first_mql_date
                 then {{ dbt.datediff('first_mql_date', 'cast(sql_at as date)', 'day') }}
@@ -102,6 +114,8 @@ cohorts as (
         lead_days.won_at,
         lead_days.rejected_at,
         lead_days.rejection_reason,
+        lead_days.days_lead_to_sql,
+        lead_days.days_lead_to_won,
         lead_days.days_mql_to_sql,
         lead_days.days_mql_to_won
     from lead_days
@@ -121,6 +135,10 @@ segment_counts as (
         count(distinct case when won_at is not null then lead_id end) as won,
         count(distinct case when first_mql_date is not null and sql_at is not null then lead_id end) as mqls_reaching_sql,
         count(distinct case when rejected_at is not null then lead_id end) as rejected,
+        {{ percentile('days_lead_to_sql', 0.5) }} as median_days_lead_to_sql,
+        {{ percentile('days_lead_to_sql', 0.9) }} as p90_days_lead_to_sql,
+        {{ percentile('days_lead_to_won', 0.5) }} as median_days_lead_to_won,
+        {{ percentile('days_lead_to_won', 0.9) }} as p90_days_lead_to_won,
         {{ percentile('days_mql_to_sql', 0.5) }} as median_days_mql_to_sql,
         {{ percentile('days_mql_to_sql', 0.9) }} as p90_days_mql_to_sql,
         {{ percentile('days_mql_to_won', 0.5) }} as median_days_mql_to_won,
@@ -195,8 +213,14 @@ final as (
         cast(segment_counts.opportunities as bigint) as opportunities,
         cast(segment_counts.won as bigint) as won,
         cast(round(1.0 * segment_counts.mqls / nullif(segment_counts.leads, 0), 4) as decimal(18, 4)) as lead_to_mql_rate,
+        cast(round(1.0 * segment_counts.sqls / nullif(segment_counts.leads, 0), 4) as decimal(18, 4)) as lead_to_sql_rate,
+        cast(round(1.0 * segment_counts.won / nullif(segment_counts.leads, 0), 4) as decimal(18, 4)) as lead_to_won_rate,
         cast(round(1.0 * segment_counts.mqls_reaching_sql / nullif(segment_counts.mqls, 0), 4) as decimal(18, 4)) as mql_to_sql_rate,
         cast(round(1.0 * segment_counts.won / nullif(segment_counts.sqls, 0), 4) as decimal(18, 4)) as sql_to_won_rate,
+        cast(segment_counts.median_days_lead_to_sql as decimal(18, 2)) as median_days_lead_to_sql,
+        cast(segment_counts.p90_days_lead_to_sql as decimal(18, 2)) as p90_days_lead_to_sql,
+        cast(segment_counts.median_days_lead_to_won as decimal(18, 2)) as median_days_lead_to_won,
+        cast(segment_counts.p90_days_lead_to_won as decimal(18, 2)) as p90_days_lead_to_won,
         cast(segment_counts.median_days_mql_to_sql as decimal(18, 2)) as median_days_mql_to_sql,
         cast(segment_counts.p90_days_mql_to_sql as decimal(18, 2)) as p90_days_mql_to_sql,
         cast(segment_counts.median_days_mql_to_won as decimal(18, 2)) as median_days_mql_to_won,

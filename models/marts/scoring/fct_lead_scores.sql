@@ -1,151 +1,134 @@
-{#- One row per lead and scoring model on the as-of date: the four score components, the total,
-    grades, the MQL flag and BANT qualification beside the score. -#}
+{#- One row per lead and scoring model on the as-of date: the scores, grades, MQL flag and BANT
+    qualification of int_leads_scored, and the probability that the lead reaches sql (or a later
+    stage) within the conversion window, looked up in the score bins its model learned from the
+    score history (int_score_probability_bins, training set `all`). No probability, and a reason
+    instead, for a lead already at sql or beyond and for a model without enough outcomes yet. -#}
 
 with
 
-assigned as (
-    select * from {{ ref('int_leads_assigned') }}
-),
-
-leads as (
-    select * from {{ ref('int_leads_enriched') }}
-),
-
-points as (
-    select * from {{ ref('fct_lead_score_points') }}
-),
-
-qualification as (
-    select * from {{ ref('int_leads_qualified') }}
-),
-
-lifecycle as (
-    select * from {{ ref('int_lead_lifecycle_as_of') }}
-),
-
-last_activity as (
-    select * from {{ ref('int_lead_last_activity') }}
-),
-
-scoring_models as (
-    select * from {{ ref('scoring_models') }}
-),
-
-grade_bands as (
-    select * from {{ ref('grade_bands') }}
-),
-
-components as (
-    select
-        lead_id,
-        model_id,
-        sum(case when component = 'fit' then final_points else 0 end) as fit_score,
-        sum(case when component = 'behaviour' then final_points else 0 end) as behaviour_score,
-        sum(case when component = 'negative' then final_points else 0 end) as negative_score,
-        sum(case when component = 'decay' then final_points else 0 end) as decay_score,
-        sum(final_points) as total_score
-    from points
-    group by
-        lead_id,
-        model_id
-),
-
 scored as (
-    select
-        assigned.lead_id,
-        assigned.model_id,
-        {{ to_points('coalesce(components.fit_score, 0)') }} as fit_score,
-        {{ to_points('coalesce(components.behaviour_score, 0)') }} as behaviour_score,
-        {{ to_points('coalesce(components.negative_score, 0)') }} as negative_score,
-        {{ to_points('coalesce(components.decay_score, 0)') }} as decay_score,
-        {{ to_points('coalesce(components.total_score, 0)') }} as total_score
-    from assigned
-    left join components
-        on assigned.lead_id = components.lead_id
-        and assigned.model_id = components.model_id
+    select * from {{ ref('int_leads_scored') }}
 ),
 
-graded as (
-    -- the best-ranked band whose minimum the score reaches; a band without minimum takes the rest
+bins as (
+    select * from {{ ref('int_score_probability_bins') }}
+),
+
+lifecycle_stages as (
+    select * from {{ ref('lifecycle_stages') }}
+),
+
+report_settings as (
+    select * from {{ ref('report_settings') }}
+),
+
+live_bins as (
+    select *
+    from bins
+    where training_set = 'all'
+),
+
+model_outcomes as (
+    -- per model: whether it has a probability, and if not how far it is from the minimums
+    select distinct
+        model_id,
+        is_calibrated,
+        'observations ' || cast(set_observations as {{ dbt.type_string() }})
+        || ' (needs ' || cast(min_observations as {{ dbt.type_string() }}) || ')' as observations_words,
+        'converted leads ' || cast(set_converted_leads as {{ dbt.type_string() }})
+        || ' (needs ' || cast(min_converted_leads as {{ dbt.type_string() }}) || ')' as converted_words
+    from live_bins
+),
+
+sql_stage as (
+    select stage_rank
+    from lifecycle_stages
+    where stage = 'sql'
+),
+
+converted_stages as (
+    -- sql and every stage ranked after it: a lead there has nothing left to convert to
+    select lifecycle_stages.stage
+    from lifecycle_stages
+    inner join sql_stage
+        on lifecycle_stages.stage_rank >= sql_stage.stage_rank
+),
+
+looked_up as (
     select
         scored.lead_id,
         scored.model_id,
-        grade_bands.grade_kind,
-        grade_bands.grade,
-        row_number() over (
-            partition by scored.lead_id, scored.model_id, grade_bands.grade_kind
-            order by grade_bands.grade_rank
-        ) as band_rank
+        converted_stages.stage is not null as is_converted,
+        live_bins.conversion_probability
     from scored
-    inner join grade_bands
-        on scored.model_id = grade_bands.model_id
-        and (
-            grade_bands.min_score is null
-            or (grade_bands.grade_kind = 'score' and scored.total_score >= grade_bands.min_score)
-            or (grade_bands.grade_kind = 'fit' and scored.fit_score >= grade_bands.min_score)
-        )
+    left join converted_stages
+        on scored.stage_reached = converted_stages.stage
+    left join live_bins
+        on scored.model_id = live_bins.model_id
+        and {{ score_in_bin('scored.total_score', 'live_bins') }}
 ),
 
-grades as (
+probabilities as (
     select
-        lead_id,
-        model_id,
-        max(case when grade_kind = 'score' then grade end) as score_grade,
-        max(case when grade_kind = 'fit' then grade end) as fit_grade
-    from graded
-    where band_rank = 1
-    group by
-        lead_id,
-        model_id
+        looked_up.lead_id,
+        looked_up.model_id,
+        case
+            when not looked_up.is_converted and model_outcomes.is_calibrated
+                then looked_up.conversion_probability
+        end as conversion_probability,
+        case
+            when looked_up.is_converted
+                then 'already at sql or beyond'
+            when model_outcomes.model_id is null
+                then 'no outcomes yet: no score of this model is '
+                    || cast(report_settings.conversion_window_days as {{ dbt.type_string() }})
+                    || ' days old (leadscore backfill scores past days)'
+            when not model_outcomes.is_calibrated
+                then 'too few outcomes: ' || model_outcomes.observations_words || ', ' || model_outcomes.converted_words
+        end as conversion_probability_reason
+    from looked_up
+    cross join report_settings
+    left join model_outcomes
+        on looked_up.model_id = model_outcomes.model_id
 ),
 
 final as (
     select
-        {{ as_of_date() }} as as_of_date,
+        scored.as_of_date,
         scored.lead_id,
         scored.model_id,
-        {{ hash_email('leads.email') }} as email_hash,
+        scored.email_hash,
         scored.fit_score,
         scored.behaviour_score,
         scored.negative_score,
         scored.decay_score,
         scored.total_score,
-        grades.score_grade,
-        grades.fit_grade,
-        scoring_models.mql_threshold,
-        scored.total_score >= scoring_models.mql_threshold
-        and (scoring_models.mql_min_fit_score is null or scored.fit_score >= scoring_models.mql_min_fit_score)
-            as is_mql,
-        qualification.bant_criteria_met,
-        qualification.qualification_status,
-        coalesce(lifecycle.stage_reached, 'lead') as stage_reached,
-        lifecycle.stage_reached_at,
-        coalesce(lifecycle.current_stage, 'lead') as current_stage,
-        last_activity.last_engagement_date as last_activity_date,
-        {{ days_between('last_activity.last_engagement_date', as_of_date()) }} as days_since_last_activity,
-        leads.created_at as lead_created_at,
-        leads.account_id,
-        leads.account_industry,
-        leads.account_employee_count,
-        leads.country_code,
-        leads.region,
-        leads.seniority,
-        leads.lead_source,
-        leads.product_interest
+        scored.score_grade,
+        scored.fit_grade,
+        scored.mql_threshold,
+        scored.is_mql,
+        scored.bant_criteria_met,
+        scored.qualification_status,
+        scored.stage_reached,
+        scored.stage_reached_at,
+        scored.current_stage,
+        scored.last_activity_date,
+        scored.days_since_last_activity,
+        scored.lead_created_at,
+        scored.account_id,
+        scored.account_industry,
+        scored.account_employee_count,
+        scored.country_code,
+        scored.region,
+        scored.seniority,
+        scored.lead_source,
+        scored.product_interest,
+        probabilities.conversion_probability,
+        cast(probabilities.conversion_probability_reason as {{ dbt.type_string() }}) as conversion_probability_reason
     from scored
-    inner join leads
-        on scored.lead_id = leads.lead_id
-    inner join scoring_models
-        on scored.model_id = scoring_models.model_id
-    left join grades
-        on scored.lead_id = grades.lead_id
-        and scored.model_id = grades.model_id
-    left join qualification
-        on scored.lead_id = qualification.lead_id
-    left join lifecycle
-        on scored.lead_id = lifecycle.lead_id
-    left join last_activity
-        on scored.lead_id = last_activity.lead_id
+    inner join probabilities
+        on scored.lead_id = probabilities.lead_id
+        and scored.model_id = probabilities.model_id
 )
 
 select * from final
