@@ -6,6 +6,8 @@
         incremental_strategy=replace_days_strategy(),
         partition_by=replace_days_partition('activity_date'),
         unique_key='activity_date',
+    Either way only the days present in the new rows are replaced: a day that must be emptied
+    needs a row of its own in them (int_events_validated's day marker rows).
 -#}
 {% macro replace_days_strategy() -%}
     {{ return('insert_overwrite' if target.type == 'spark' else 'delete+insert') }}

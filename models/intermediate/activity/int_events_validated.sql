@@ -13,17 +13,27 @@
     value_aliases) and with a plausible timestamp (from 2000 up to the current day); of an event
     exported twice (same event_id among those rows) one copy, picked by a fixed order; events
     without an id are never duplicates. A negative duration is read as unknown.
-    Stored for every day up to the latest as-of day run so far. A first run (or --full-refresh)
-    reads every event; a later run replaces the days from activity_first_recomputed_day() to the
-    as-of day and the days of every event of a lead it holds no event of yet, plus any older day
-    whose stored copy of one of those events may now lose to the new one, each day from all of
-    its events. The kept copies stored on other days take part in picking the copy, so the table
-    equals a full rebuild (except for copies dated after the as-of day, seen once their day is
-    stored). loaded_at tells int_lead_daily_activity_stored which days were replaced. -#}
+    Stored for every day up to the latest as-of day run so far, each day with one marker row (no
+    event, day_fingerprint set: see macros/incremental/day_fingerprint.sql) that tells what the day
+    was computed from. A first run (or --full-refresh) reads every event. A later run recomputes,
+    each from all of its events:
+      - the days up to the as-of day whose usable landed rows differ from the ones they were
+        computed from (rows added, deleted or changed; a lead or an event type that became known
+        or unknown; a day skipped; a day whose rows were all deleted, which keeps only its marker),
+        and the lookback window (activity_lookback_days) whatever its fingerprints;
+      - the other days holding a copy of an event kept on a changed day: if the kept copy is gone
+        or changed, another copy may win now (released days);
+      - the days whose kept copy of an event may lose to a copy on a recomputed day (displaced
+        days).
+    The kept copies stored on days not recomputed take part in picking the copy, so the table equals
+    a full rebuild (except for copies dated after the as-of day, seen once their day is stored).
+    loaded_at tells int_lead_daily_activity_stored which days were replaced. -#}
 
 -- quarantine_events scans the same landed events: built one after the other, the two biggest
 -- scans of a run never share DuckDB's memory_limit (side by side they ran out of it at a million leads)
 -- depends_on: {{ ref('quarantine_events') }}
+
+{% if is_incremental() %}{% do require_day_fingerprints(this) %}{% endif %}
 
 with
 
@@ -57,7 +67,21 @@ usable as {{ inline_cte() }} (
         events.campaign,
         events.content,
         events.device,
-        cast(events.occurred_at as date) as event_date
+        cast(events.occurred_at as date) as event_date,
+        -- every value the stored day depends on, the canonical event type too: editing
+        -- value_aliases or event_types recomputes the days it touches
+        {{ fingerprint_row_hash([
+            'events.event_id',
+            'events.lead_id',
+            'events.event_type',
+            'event_types.event_type',
+            'events.occurred_at',
+            'events.page_url',
+            'events.duration_seconds',
+            'events.campaign',
+            'events.content',
+            'events.device',
+        ]) }} as row_hash
     from events
     inner join leads
         on events.lead_id = leads.lead_id
@@ -68,44 +92,85 @@ usable as {{ inline_cte() }} (
     where {{ is_plausible_timestamp('events.occurred_at') }}
 ),
 
-{% if is_incremental() %}
-
-first_recomputed_day as (
-    select {{ activity_first_recomputed_day(this, 'event_date') }} as first_day
+landed_days as (
+    -- what each day up to the as-of day is computed from now
+    select
+        event_date,
+        {{ day_fingerprint('row_hash') }} as day_fingerprint
+    from usable
+    where event_date <= {{ as_of_date() }}
+    group by event_date
 ),
+
+{% if is_incremental() %}
 
 stored as {{ inline_cte() }} (
     select * from {{ this }}
 ),
 
-stored_leads as (
-    select distinct lead_id from stored
+stored_days as (
+    -- what each stored day was computed from, on its marker row
+    select
+        event_date,
+        day_fingerprint
+    from stored
+    where day_fingerprint is not null
+        and event_date <= {{ as_of_date() }}
 ),
 
-new_leads as (
-    select leads.lead_id
-    from leads
-    left join stored_leads
-        on leads.lead_id = stored_leads.lead_id
-    where stored_leads.lead_id is null
+changed_days as (
+    -- days whose usable rows changed, appeared or were all deleted
+    select coalesce(landed_days.event_date, stored_days.event_date) as event_date
+    from landed_days
+    full outer join stored_days
+        on landed_days.event_date = stored_days.event_date
+    where coalesce(landed_days.day_fingerprint, {{ empty_day_fingerprint() }})
+        <> coalesce(stored_days.day_fingerprint, {{ empty_day_fingerprint() }})
 ),
 
-arrived as (
-    -- the window's events, and every event of a lead the table has no row of yet
-    -- (a semi-join on the few new leads: joining every event to the stored leads instead would
-    -- hash the whole events table)
-    select usable.*
-    from usable
-    cross join first_recomputed_day
-    where usable.event_date <= {{ as_of_date() }}
-        and (
-            usable.event_date >= first_recomputed_day.first_day
-            or usable.lead_id in (select new_leads.lead_id from new_leads)
-        )
+released_ids as (
+    -- events kept on a changed day: their kept copy may be gone or changed (the kept copies
+    -- of a day whose rows did not change are all still there)
+    select distinct stored.event_id
+    from stored
+    inner join changed_days
+        on stored.event_date = changed_days.event_date
+    where stored.event_id is not null
+),
+
+released_days as (
+    -- other days with a landed copy of such an event: it may win now (a semi-join built on the
+    -- ids, usually none, so the events are then not read for it)
+    select distinct cast(events.occurred_at as date) as event_date
+    from events
+    where events.event_id in (select released_ids.event_id from released_ids)
+        and {{ is_plausible_timestamp('events.occurred_at') }}
+        and cast(events.occurred_at as date) <= {{ as_of_date() }}
 ),
 
 arrived_days as (
-    select distinct event_date from arrived
+    -- the changed days, the lookback window whatever its fingerprints, and the released days
+    select event_date from changed_days
+    union
+    select event_date from stored_days
+    where event_date >= {{ activity_window_start() }}
+    union
+    select event_date from landed_days
+    where event_date >= {{ activity_window_start() }}
+    union
+    select event_date from released_days
+),
+
+arrived as (
+    -- the window by a filter, older days by a semi-join on those few days: a join of the
+    -- events with arrived_days could hash every event instead
+    select usable.*
+    from usable
+    where usable.event_date <= {{ as_of_date() }}
+        and (
+            usable.event_date >= {{ activity_window_start() }}
+            or usable.event_date in (select arrived_days.event_date from arrived_days)
+        )
 ),
 
 arrived_ids as (
@@ -133,12 +198,30 @@ recomputed_days as (
 
 day_events as (
     select
-        arrived.*,
+        arrived.event_id,
+        arrived.lead_id,
+        arrived.event_type,
+        arrived.occurred_at,
+        arrived.page_url,
+        arrived.duration_seconds,
+        arrived.campaign,
+        arrived.content,
+        arrived.device,
+        arrived.event_date,
         true as is_recomputed
     from arrived
     union all
     select
-        usable.*,
+        usable.event_id,
+        usable.lead_id,
+        usable.event_type,
+        usable.occurred_at,
+        usable.page_url,
+        usable.duration_seconds,
+        usable.campaign,
+        usable.content,
+        usable.device,
+        usable.event_date,
         true as is_recomputed
     from usable
     inner join displaced_days
@@ -182,9 +265,22 @@ candidates as (
 
 {% else %}
 
+recomputed_days as (
+    select event_date from landed_days
+),
+
 candidates as (
     select
-        usable.*,
+        event_id,
+        lead_id,
+        event_type,
+        occurred_at,
+        page_url,
+        duration_seconds,
+        campaign,
+        content,
+        device,
+        event_date,
         true as is_recomputed
     from usable
 ),
@@ -219,6 +315,17 @@ numbered as (
         on candidates.event_id = duplicated_ids.event_id
 ),
 
+markers as (
+    -- one row per recomputed day: what it was computed from (a day left without usable rows
+    -- keeps only this row, which replaces its old rows)
+    select
+        recomputed_days.event_date,
+        coalesce(landed_days.day_fingerprint, {{ empty_day_fingerprint() }}) as day_fingerprint
+    from recomputed_days
+    left join landed_days
+        on recomputed_days.event_date = landed_days.event_date
+),
+
 final as (
     select
         event_id,
@@ -231,11 +338,27 @@ final as (
         campaign,
         content,
         device,
+        cast(null as {{ dbt.type_string() }}) as day_fingerprint,
         {{ run_loaded_at() }} as loaded_at
     from numbered
     where copy_number = 1
         and is_recomputed
         and occurred_at < {{ as_of_cutoff() }}
+    union all
+    select
+        cast(null as {{ dbt.type_string() }}) as event_id,
+        cast(null as {{ dbt.type_string() }}) as lead_id,
+        cast(null as {{ dbt.type_string() }}) as event_type,
+        cast(null as {{ dbt.type_timestamp() }}) as occurred_at,
+        event_date,
+        cast(null as {{ dbt.type_string() }}) as page_url,
+        cast(null as {{ dbt.type_bigint() }}) as duration_seconds,
+        cast(null as {{ dbt.type_string() }}) as campaign,
+        cast(null as {{ dbt.type_string() }}) as content,
+        cast(null as {{ dbt.type_string() }}) as device,
+        day_fingerprint,
+        {{ run_loaded_at() }} as loaded_at
+    from markers
 )
 
 select * from final
