@@ -12,7 +12,7 @@
     {%- set listed = [] -%}
     {%- for row in run_query(
         "select file from glob(" ~ sql_string(base ~ '.*') ~ ")"
-        ~ " union all select file from glob(" ~ sql_string(base ~ '/**') ~ ")"
+        ~ " union all select file from glob(" ~ sql_string(base ~ '/**/*') ~ ")"
         ~ " order by file"
     ).rows -%}
         {%- do listed.append(row[0]) -%}

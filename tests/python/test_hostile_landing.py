@@ -66,6 +66,9 @@ def _lifecycle(landing: Path) -> None:
     write_csv(folder / "b.csv", "Reason,entered_at,lead_id,Stage", ["too small,2026-03-03 10:00:00,L05,rejected"])
     with gzip.open(folder / "c.csv.gz", "wt") as handle:
         handle.write("lead_id,stage,entered_at,reason\nL06,won,2026-03-04 10:00:00,signed\n")
+    # a file linked into the folder (as a landing job may do) is read like the others
+    linked = write_csv(landing.parent / "elsewhere" / "d.csv", "lead_id,stage,entered_at", ["L07,sql,2026-03-05 10:00:00"])
+    (folder / "d.csv").symlink_to(linked)
 
 
 def _build_in_subprocess(settings: Settings, time_zone: str) -> None:
@@ -151,7 +154,10 @@ def test_time_zone_aware_parquet_is_read_as_utc_on_any_host(hostile) -> None:
 def test_a_folder_of_csv_files_is_read_by_column_name(hostile) -> None:
     db, _ = hostile
     stages = db.execute("select lead_id, stage, reason from stg_crm__lifecycle_stages order by 1").fetchall()
-    assert stages == [("L03", "sql", None), ("L04", "sql", None), ("L05", "rejected", "too small"), ("L06", "won", "signed")]
+    assert stages == [
+        ("L03", "sql", None), ("L04", "sql", None), ("L05", "rejected", "too small"), ("L06", "won", "signed"),
+        ("L07", "sql", None),
+    ]
 
 
 # Landings that must stop the run before any model is built, each with the words its message needs.
