@@ -90,6 +90,8 @@ def load_postgres(landing_dir: Path, connection: Any, schema: str = "landing") -
             with path.open() as rows:
                 # force_quote above: an empty string arrives as "" (text), a null as nothing (null)
                 cursor.copy_expert(f'copy "{schema}"."{table}" from stdin with (format csv, header true)', rows)
+            # statistics now: without them the planner joins the events to the leads as if both were tiny
+            cursor.execute(f'analyze "{schema}"."{table}"')
             cursor.execute(f'select count(*) from "{schema}"."{table}"')
             counts[table] = cursor.fetchone()[0]
     connection.commit()
