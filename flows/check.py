@@ -4,7 +4,7 @@ The comparison is SQL: the models of models/marts/data_fit (rpt_data_fit_*) list
 attribute's values with the rules matching them, every rule with what of the data it can fire on,
 event types and CRM stages no alias maps, the MQL share per model and the value_aliases rows a
 near match suggests. Every `dbt build` builds them, so the daily run's summary and report read
-them from the warehouse (`check_summary`, `load_data_fit`, `data_fit_section_html`).
+them from the warehouse (`check_summary`, `load_data_fit`, `data_fit_section`).
 
 `leadscore check` builds them on its own, into a scratch DuckDB file in a temporary folder
 (never the warehouse, never published/): it loads and tests the seeds, then runs (without tests)
@@ -534,15 +534,17 @@ def _e(value: Any) -> str:
     return html.escape("" if value is None else str(value))
 
 
-def data_fit_section_html(found: DataFit | None) -> str:
-    """A section for the report page, in the markup of its other sections (section, h2, p.intro,
-    figure > figcaption + table, td.num, p.empty, p.note): the rules that need attention grouped by
-    what they are about, unmapped event types and stages, the MQL share per model, the proposed
-    value_aliases rows, and the notes folded in a <details>. Every value is escaped."""
-    title = "Data fit: the landed data against the seeds"
+DATA_FIT_TITLE = "Data fit: the landed data against the seeds"
+
+
+def data_fit_section(found: DataFit | None) -> tuple[str, str]:
+    """The report page's data-fit section as (intro, body) HTML, in the markup of its other
+    sections (figure > figcaption + table, td.num, p.empty, p.note): the rules that need attention
+    grouped by what they are about, unmapped event types and stages, the MQL share per model, the
+    proposed value_aliases rows, and the notes folded in a <details>. Every value is escaped."""
     if found is None:
-        body = '<p class="empty">The warehouse has no data-fit tables yet: the next leadscore run builds them.</p>'
-        return _html_section(title, "", body)
+        return "", '<p class="empty">The warehouse has no data-fit tables yet: the next leadscore run builds them.</p>'
+
     intro = (
         f"{_e(_needing(len(found.attention)))} attention. "
         "<code>leadscore check</code> lists every value with its rules and prints the proposed rows as CSV."
@@ -586,7 +588,7 @@ def data_fit_section_html(found: DataFit | None) -> str:
             "that cannot or do not fire on this data</summary>"
             + _html_table("", ["about", "why", "rules"], _group_rows(notes), set()) + "</details>"
         )
-    return _html_section(title, intro, "".join(parts))
+    return intro, "".join(parts)
 
 
 def _group_rows(groups: list[RuleGroup]) -> list[list[str]]:
@@ -602,13 +604,6 @@ def _html_table(caption: str, headers: list[str], rows: list[list[str]], numeric
     body = "".join("<tr>" + "".join(f"<td{css(i)}>{c}</td>" for i, c in enumerate(row)) + "</tr>" for row in rows)
     caption_html = f"<figcaption>{_e(caption)}</figcaption>" if caption else ""
     return f"<figure>{caption_html}<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></figure>"
-
-
-def _html_section(title: str, intro: str, body: str) -> str:
-    return (
-        f'<section id="data-fit" data-section="data-fit"><h2>{_e(title)}</h2><p class="intro">{intro}</p>'
-        f'<div class="stack">{body}</div></section>'
-    )
 
 
 # --- the command (registered at the end of cli.py) ----------------------------------------------

@@ -20,6 +20,7 @@ from typing import Any
 
 import duckdb
 
+from leadscore.check import DATA_FIT_TITLE, DataFit, data_fit_section, load_data_fit
 from leadscore.settings import Settings
 from leadscore.warehouse import SUCCEEDED, connect, latest_run
 
@@ -103,6 +104,7 @@ class ReportData:
     velocity: list[Row]
     priority: list[Row]
     accounts: list[Row]
+    data_fit: DataFit | None = None  # None: a warehouse built before the data-fit check
 
 
 # --- CSV files people open -------------------------------------------------------------------
@@ -313,6 +315,7 @@ def load_report(connection: duckdb.DuckDBPyConnection, as_of: date) -> ReportDat
         velocity=_rows(connection, VELOCITY_QUERY),
         priority=_rows(connection, PRIORITY_QUERY, [PRIORITY_ROWS_PER_MODEL]),
         accounts=_rows(connection, ACCOUNTS_QUERY, [ACCOUNT_ROWS]),
+        data_fit=load_data_fit(connection),
     )
 
 
@@ -1150,6 +1153,7 @@ PAGE_SECTIONS: tuple[PageSection, ...] = (
     PageSection("velocity", "MQL volume", "MQL volume over time", velocity_section, wide=True),
     PageSection("priority", "Sales priority", "Sales priority list", priority_section, wide=True),
     PageSection("accounts", "Accounts", "Top accounts", accounts_section, wide=True),
+    PageSection("data-fit", "Data fit", DATA_FIT_TITLE, lambda data: data_fit_section(data.data_fit), wide=True),
 )
 
 

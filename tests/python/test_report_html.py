@@ -23,7 +23,7 @@ from leadscore.settings import Settings
 AS_OF = date(2026, 5, 4)
 CHROMIUM = Path("/usr/bin/chromium")
 CHART_SECTIONS = ("conversion", "distribution", "calibration", "probability", "velocity")
-SECTIONS = ["conversion", "distribution", "calibration", "probability", "velocity", "priority", "accounts"]
+SECTIONS = ["conversion", "distribution", "calibration", "probability", "velocity", "priority", "accounts", "data-fit"]
 HISTORY_MESSAGE = (
     "Not enough score history: calibration needs scores at least 90 days old; run leadscore backfill"
 )
