@@ -4,7 +4,8 @@ Run it with `leadscore run` (ephemeral Prefect server, no scheduler) or serve it
 with `leadscore serve` against a real Prefect server.
 """
 
-from __future__ import annotations
+# No `from __future__ import annotations` here: the Prefect runner may pickle the flow by value,
+# and string annotations then name globals (`date`) the pickled function no longer carries.
 
 import json
 import signal

@@ -360,14 +360,20 @@ def test_a_warehouse_without_the_run_ledger_keeps_the_old_behaviour(world: World
     with duckdb.connect(str(legacy)) as db:
         db.execute("drop table leadscore_runs")
         history = {str(row[0]) for row in db.execute("select distinct as_of_date from fct_lead_score_history").fetchall()}
+        # the failed run stopped before fct_lead_scores (it reads the history's calibration)
+        (current,) = db.execute("select distinct as_of_date from fct_lead_scores").fetchone()
     assert failed_run[1].isoformat() in history
+    assert current.isoformat() in history and current != failed_run[1]
     settings = Settings.resolve(project_dir=world.project, duckdb_path=legacy)
     assert scored_days(settings) == history
-    reported = world.leadscore(
-        "report", "--as-of", failed_run[1].isoformat(), "--duckdb-path", str(legacy),
-        LEADSCORE_REPORTS_DIR=str(legacy.parent / "reports"),
-    )
+    reports = str(legacy.parent / "reports")
+    reported = world.leadscore("report", "--as-of", current.isoformat(), "--duckdb-path", str(legacy), LEADSCORE_REPORTS_DIR=reports)
     assert reported.exit_code == 0, reported.output
+    # without a ledger only the tables can tell: a day they do not hold is refused, saying which they hold
+    refused = world.leadscore(
+        "report", "--as-of", failed_run[1].isoformat(), "--duckdb-path", str(legacy), LEADSCORE_REPORTS_DIR=reports
+    )
+    assert refused.exit_code == 2 and f"holds scores as of {current}" in refused.output, refused.output
 
 
 def test_scored_days_are_the_days_whose_latest_run_succeeded(tmp_path: Path) -> None:
