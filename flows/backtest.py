@@ -1,37 +1,82 @@
 """Backtest: score past days with the live seeds and with a candidate seed set, side by side.
 
-Each seed set scores the sampled observation days into its own DuckDB file under a work folder
-(never the warehouse, never published/): dbt loads and tests the seeds once, then runs the models
-up to fct_lead_score_history for every day, and int_score_observations as of the outcome day
-says which scored leads reached sql within the conversion window. Scoring stays in SQL; Python
-only compares the two sets of observations (ROC AUC, PR AUC, lift, MQLs, flips).
+Each seed set scores the observation days into its own DuckDB file under a work folder (never the
+warehouse, never published/): dbt loads the seeds once, then runs the models up to
+fct_lead_score_history for every day, and int_score_observations as of the outcome day says which
+scored leads reached sql (or a later stage) within the judged window. Scoring stays in SQL;
+Python only picks the observations and compares them (ROC AUC, PR AUC, lift, MQLs, flips).
+
+Which day each lead is judged on (the observation plan) depends on the shape of the landed data:
+
+- **export**: the landed events stop at least EXPORT_GAP_DAYS days before the outcome day (a one-off
+  CRM export, outcomes recorded after it). One day is scored, the last day of the landed data, and
+  every lead is judged by the outcomes after it up to the outcome day (at most the conversion
+  window).
+- **history**: events run up to the outcome day (a live warehouse). Every `every`-th day from the
+  start to the last day whose whole conversion window is known is scored, and each lead is
+  observed once: on the latest of those days on which it existed and had not yet reached sql. A
+  lead that never converted (or converted after the last scored day) is observed on the last
+  scored day; a converter on the last scored day before it reached sql. One observation per lead
+  keeps long-lived leads from outweighing the others.
+
+The leak this guards against: features seen after the outcome. Every model reads leads, events
+and stages up to the observed day only, and a lead already at sql (or beyond) on that day is no
+observation, so nothing that happens at and after conversion (sales' stages, the visits of a lead
+already talking to sales) is learned as a cause of it, and leads that had converted already are
+not "predicted". Scoring a converter on a day after it reached sql would reward exactly those
+visits. Lead attributes are a snapshot: a column the CRM fills in after conversion still leaks,
+which the suggestion's report warns about when one rule dominates.
 """
 
 from __future__ import annotations
 
 import csv
+import json
 import math
+import tempfile
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from contextlib import ExitStack
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from pathlib import Path
 
-from leadscore.dbt_runner import SEED_PHASE, describe_problems, dbt_vars, run_dbt, temporary_environment
-from leadscore.seedsets import LIVE_SEEDS, seed_overlay
+from leadscore.dbt_runner import (
+    SEED_PHASE,
+    BuildResult,
+    NodeOutcome,
+    _redact_log,
+    describe_problems,
+    sigterm_stops,
+    temporary_environment,
+)
+from leadscore.seedsets import LIVE_SEEDS, OVERLAYS, write_overlay
 from leadscore.settings import Settings
 from leadscore.warehouse import open_duckdb
 
 SCORING_MODELS = "+fct_lead_score_history"
 # what int_score_observations needs rebuilt as of the outcome day (both read as_of_date)
 OBSERVATION_MODELS = ["int_lifecycle_stages_as_of", "int_score_observations"]
+# what the profile of the landed data reads (views over the landing files, and the stages)
+PROFILE_MODELS = ["stg_marketing__events", "stg_crm__leads", "stg_crm__lifecycle_stages", "int_lifecycle_stages_as_of"]
 LIVE = "live"
 CANDIDATE = "candidate"
 METRICS = ("observations", "conversions", "roc_auc", "pr_auc", "top_decile_lift", "mqls", "mql_to_sql_rate")
+SHAPES = ("auto", "export", "history")
+EXPORT = "export"
+HISTORY = "history"
+# landed events that stop this many days or more before the outcome day are an export
+EXPORT_GAP_DAYS = 7
+DEFAULT_HISTORY_DAYS = 180
 Progress = Callable[[str], None]
 
 
 class BacktestError(RuntimeError):
     """A backtest that cannot run or whose scoring failed; the message says why."""
+
+
+class PlanError(BacktestError):
+    """No day of the landed data can be judged with the options given; the message names the
+    dates and what would fix it."""
 
 
 @dataclass(frozen=True)
@@ -59,7 +104,7 @@ class BacktestResult:
         raise KeyError((seed_set, scope))
 
 
-# --- days ---------------------------------------------------------------------------------------
+# --- the observation plan -----------------------------------------------------------------------
 
 
 def conversion_window_days(project_dir: Path) -> int:
@@ -67,12 +112,95 @@ def conversion_window_days(project_dir: Path) -> int:
         return int(next(csv.DictReader(handle))["conversion_window_days"])
 
 
+@dataclass(frozen=True)
+class HistoryRequest:
+    """What the user asked for: outcomes known up to `outcome_day`; optional range and step of the
+    scored days; the shape of the data (auto, export or history)."""
+
+    outcome_day: date
+    start: date | None = None
+    end: date | None = None
+    every: int = 14
+    shape: str = "auto"
+
+
+@dataclass(frozen=True)
+class DataSpan:
+    """What the landed data holds up to the outcome day (the profile)."""
+
+    leads: int = 0
+    first_created: date | None = None
+    last_created: date | None = None
+    events: int = 0
+    first_event: date | None = None
+    last_event: date | None = None
+    reached: int = 0  # leads at sql or a later stage by the outcome day
+    first_reached: date | None = None
+    last_reached: date | None = None
+
+    @property
+    def first_day(self) -> date | None:
+        days = [d for d in (self.first_event, self.first_created) if d is not None]
+        return min(days) if days else None
+
+    @property
+    def last_day(self) -> date | None:
+        """The last day of the landed data: of its events, else of its lead creations."""
+        return self.last_event or self.last_created
+
+    def describe(self) -> str:
+        parts = [f"{self.leads:,} leads"]
+        if self.first_created:
+            parts[0] += f" created {self.first_created} to {self.last_created}"
+        events = f" from {self.first_event} to {self.last_event}" if self.events else ""
+        reached = f" from {self.first_reached} to {self.last_reached}" if self.reached else ""
+        parts.append(f"{self.events:,} events{events}")
+        parts.append(f"{self.reached:,} leads at sql or later{reached}")
+        return "; ".join(parts)
+
+
+@dataclass(frozen=True)
+class ObservationPlan:
+    """The scored days, how long after a day its outcome is judged, and why."""
+
+    shape: str  # export | history
+    days: list[date]
+    outcome_day: date
+    window_days: int  # the judged window: the conversion window, or less for an export
+    conversion_window_days: int
+    notes: tuple[str, ...] = ()
+    span: DataSpan | None = None
+
+    def describe(self) -> str:
+        if self.shape == EXPORT:
+            head = (
+                f"One-off export: every lead is observed on {self.days[0]}, the last day of the landed data, and "
+                f"judged by whether it reached sql (or later) in the {self.window_days} days after it "
+                f"(outcomes known up to {self.outcome_day}"
+                + (f"; the conversion window is {self.conversion_window_days} days"
+                   if self.window_days < self.conversion_window_days else "")
+                + ")."
+            )
+        else:
+            head = (
+                f"Daily history: {len(self.days)} days scored from {self.days[0]} to {self.days[-1]}; each lead is "
+                f"observed once, on the latest of them before it reached sql, and judged over the "
+                f"{self.window_days} days after it (outcomes known up to {self.outcome_day})."
+            )
+        return " ".join([head, *self.notes])
+
+
+def history_plan(days: list[date], outcome_day: date, window_days: int, notes: tuple[str, ...] = ()) -> ObservationPlan:
+    """A plan over given days, each judged over the whole window (tests, explicit days)."""
+    return ObservationPlan(HISTORY, sorted(days), outcome_day, window_days, window_days, notes)
+
+
 def observation_days(start: date, end: date, every: int, outcome_day: date, window_days: int) -> list[date]:
     """Every `every`th day from start, up to the last day whose conversion window has ended by
-    the outcome day (that last day always included). Raises BacktestError when there is none."""
+    the outcome day (that last day always included). Raises PlanError when there is none."""
     last = min(end, outcome_day - timedelta(days=window_days))
     if start > last:
-        raise BacktestError(
+        raise PlanError(
             f"no day from {start} to {end} can be judged yet: a score is judged by the {window_days} days after "
             f"it, so the last usable day is {outcome_day - timedelta(days=window_days)} (outcomes known up to "
             f"{outcome_day}); move --start earlier"
@@ -81,18 +209,277 @@ def observation_days(start: date, end: date, every: int, outcome_day: date, wind
     return days if days[-1] == last else [*days, last]
 
 
+def choose_shape(span: DataSpan, request: HistoryRequest) -> str:
+    if request.shape != "auto":
+        return request.shape
+    last = span.last_day
+    return EXPORT if last is not None and (request.outcome_day - last).days >= EXPORT_GAP_DAYS else HISTORY
+
+
+def plan_observations(span: DataSpan, request: HistoryRequest, window_days: int) -> ObservationPlan:
+    """The observation plan for the landed data `span` (see the module's doc). Raises PlanError
+    naming the dates when no day can be judged."""
+    if not span.leads:
+        raise PlanError("the landing folder holds no lead to observe (leads file empty or every row unusable)")
+    shape = choose_shape(span, request)
+    outcome = request.outcome_day
+    if shape == EXPORT:
+        return _export_plan(span, request, window_days)
+    notes: list[str] = []
+    last_judged = outcome - timedelta(days=window_days)
+    start = request.start or outcome - timedelta(days=DEFAULT_HISTORY_DAYS)
+    end = min(request.end or outcome, last_judged)
+    if span.first_day and start < span.first_day <= end:
+        notes.append(f"The landed data starts on {span.first_day}: no day before it is scored.")
+        start = span.first_day
+    if (request.end or outcome) > last_judged and start <= last_judged:
+        notes.append(
+            f"Days after {last_judged} are not scored: their {window_days}-day window is not over by {outcome}."
+        )
+    if start > end or (span.first_day is not None and span.first_day > end):
+        raise PlanError(_history_impossible(span, request, window_days, start))
+    days = [start + timedelta(days=offset) for offset in range(0, (end - start).days + 1, request.every)]
+    days = days if days[-1] == end else [*days, end]
+    return ObservationPlan(HISTORY, days, outcome, window_days, window_days, tuple(notes), span)
+
+
+def _export_plan(span: DataSpan, request: HistoryRequest, window_days: int) -> ObservationPlan:
+    outcome = request.outcome_day
+    last = span.last_day
+    if last is None:
+        raise PlanError(
+            "the landed data has no date (no event, no lead created_at): an export is observed on its last day. "
+            "Land events or created_at dates, or use --shape history with --start and --end."
+        )
+    day = min(last, request.end) if request.end else last
+    if request.start and request.start > day:
+        raise PlanError(
+            f"--start {request.start} is after the last day of the landed data ({day}): an export is observed on its "
+            "last day. Leave --start out, or give one on or before that day."
+        )
+    judged = min(window_days, (outcome - day).days)
+    if judged < 1:
+        raise PlanError(
+            f"the landed data ends on {day} and outcomes are known up to --as-of {outcome}: no day after it is known. "
+            "Pass --as-of the last day your lifecycle stages (outcomes) cover."
+        )
+    notes = []
+    if request.shape == "auto":
+        notes.append(
+            f"(Chosen because the landed events stop on {day}, {(outcome - day).days} days before --as-of; "
+            "--shape history scores sampled days instead.)"
+        )
+    if request.end and request.end < last:
+        notes.append(f"--end {request.end} is before the last landed day {last}: observed on --end.")
+    return ObservationPlan(EXPORT, [day], outcome, judged, window_days, tuple(notes), span)
+
+
+def _history_impossible(span: DataSpan, request: HistoryRequest, window_days: int, start: date) -> str:
+    outcome = request.outcome_day
+    last_judged = outcome - timedelta(days=window_days)
+    lines = [
+        f"no day can be judged: a score is judged by the {window_days} days after it (conversion_window_days in "
+        f"seeds/report_settings.csv) and outcomes are known up to {outcome}, so the last day that can be judged is "
+        f"{last_judged}, the last usable day is {last_judged}.",
+        f"The landed data: {span.describe()}.",
+    ]
+    first = span.first_day
+    if first is not None and first > last_judged:
+        lines.append(
+            f"No lead or event exists by {last_judged}, so a longer range cannot help. Either wait until outcomes are "
+            f"known up to {first + timedelta(days=window_days)} and pass that --as-of, or set conversion_window_days "
+            f"to at most {(outcome - first).days} days, or observe every lead on {span.last_day} as an export "
+            f"(--shape export: judged by the {min(window_days, (outcome - span.last_day).days)} days after it)."
+        )
+    elif request.start and request.start > last_judged:
+        lines.append(f"--start {request.start} is after that day: move --start to {last_judged} or earlier.")
+    else:
+        lines.append(f"--start {start} is after --end: move --start earlier or --end later.")
+    return " ".join(lines)
+
+
+def one_per_lead(observations: list[Observation]) -> list[Observation]:
+    """Each lead once (for every model that scores it): on the latest day it was observable, i.e.
+    the latest scored day on which it existed and had not yet reached sql (int_score_observations
+    holds no other day)."""
+    latest: dict[str, date] = {}
+    for o in observations:
+        latest[o.lead_id] = max(o.observed_on, latest.get(o.lead_id, o.observed_on))
+    return [o for o in observations if o.observed_on == latest[o.lead_id]]
+
+
 # --- scoring one seed set -----------------------------------------------------------------------
 
 
-def _dbt_folders(work: Path):
-    """dbt's target and log folders inside the work folder: each seed set parses on its own."""
-    return temporary_environment({"DBT_TARGET_PATH": str(work / "dbt_target"), "DBT_LOG_PATH": str(work / "dbt_logs")})
+def _vars(as_of: date, **more) -> str:
+    return json.dumps({"as_of_date": as_of.isoformat(), **more})
 
 
-def _check(settings: Settings, result, what: str) -> None:
-    if not result.success:
-        details = "\n".join(f"  - {line}" for line in describe_problems(result, settings))
-        raise BacktestError(f"{what} failed:\n{details}")
+class DbtProject:
+    """The dbt project every seed set of one backtest or suggestion runs in, parsed once.
+
+    dbt parses the whole project again whenever --vars change, and every scored day has its own
+    as_of_date: parsing cost more than the scoring itself. Here the project is parsed on the
+    first call and every later call reuses the manifest (vars are still read when each model is
+    compiled). The seed sets share one overlay folder (under seed_overlays/ in the project, so
+    the manifest's seed paths stay valid): a seed set's CSVs are laid into it just before its
+    seeds are loaded, which is the only time dbt reads seed files; each set has its own DuckDB
+    file, always named scores.duckdb (so relation names match the manifest). Results as
+    leadscore.dbt_runner.run_dbt gives them. Use as a context manager."""
+
+    def __init__(self, settings: Settings, work: Path):
+        self.settings, self.work = settings, work
+        self.manifest = None
+        self._stack = ExitStack()
+        self.seeds: Path | None = None
+
+    def __enter__(self) -> "DbtProject":
+        (self.settings.project_dir / OVERLAYS).mkdir(exist_ok=True)
+        folder = self._stack.enter_context(
+            tempfile.TemporaryDirectory(prefix="overlay-", dir=self.settings.project_dir / OVERLAYS)
+        )
+        self.seeds = write_overlay(self.settings.project_dir, None, Path(folder) / "seeds")
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stack.close()
+
+    def lay_seeds(self, candidate: str | Path | None) -> None:
+        write_overlay(self.settings.project_dir, candidate, self.seeds)
+
+    def invoke(self, settings: Settings, args: list[str], log_dir: Path) -> BuildResult:
+        from dbt.cli.main import dbtRunner  # imported late: importing dbt before prefect changes Prefect's logs
+
+        flags = ["--project-dir", str(settings.project_dir), "--profiles-dir", str(settings.project_dir),
+                 "--target", settings.target, "--log-level", "none", "--log-level-file", "info"]
+        environment = {**settings.dbt_environment(), "DBT_TARGET_PATH": str(self.work / "dbt_target"),
+                       "DBT_LOG_PATH": str(log_dir)}
+        with temporary_environment(environment), sigterm_stops():
+            outcome = None
+            if self.manifest is None:
+                parsed = dbtRunner().invoke(["parse", *flags])
+                if parsed.success:
+                    self.manifest = parsed.result
+                else:
+                    outcome = parsed
+            if outcome is None:
+                outcome = dbtRunner(manifest=self.manifest).invoke([*args, *flags])
+            _redact_log(settings)
+        if outcome.exception is not None and not isinstance(outcome.exception, Exception):
+            raise outcome.exception  # an interruption (Ctrl-C, SIGTERM), not a failed model
+        result = BuildResult(success=bool(outcome.success))
+        if outcome.exception is not None:
+            result.error = str(outcome.exception)
+        for node_result in getattr(outcome.result, "results", None) or []:
+            node = node_result.node
+            result.outcomes.append(NodeOutcome(
+                unique_id=node.unique_id, resource_type=node.resource_type, status=str(node_result.status),
+                message=node_result.message, failures=node_result.failures,
+                relation_name=getattr(node, "relation_name", None),
+            ))
+        return result
+
+
+class SeedSetRun:
+    """One seed set (the live seeds overlaid by `candidate`, None for the live seeds) scoring into
+    <work>/<name>/scores.duckdb, in the shared `project`."""
+
+    def __init__(self, project: DbtProject, name: str, candidate: str | Path | None, progress: Progress | None = None):
+        self.project, self.name, self.candidate, self.progress = project, name, candidate, progress
+        self.folder = project.work / name
+        self.database = self.folder / "scores.duckdb"
+        self.folder.mkdir(parents=True, exist_ok=True)
+        for stale in (self.database, self.database.with_name(self.database.name + ".wal")):
+            stale.unlink(missing_ok=True)
+        self.scoped = replace(project.settings, duckdb_path=self.database, seeds_dir=project.seeds)
+
+    def _say(self, step: str) -> None:
+        if self.progress:
+            self.progress(f"{self.name}: {step}")
+
+    def _dbt(self, args: list[str], what: str) -> BuildResult:
+        result = self.project.invoke(self.scoped, args, self.folder / "dbt_logs")
+        if not result.success:
+            details = "\n".join(f"  - {line}" for line in describe_problems(result, self.scoped))
+            raise BacktestError(f"{what} failed:\n{details}")
+        return result
+
+    def load(self, test: bool = True, profile_day: date | None = None) -> DataSpan | None:
+        """Load the seeds (and run their tests); with profile_day, also read what the landed data
+        holds up to that day."""
+        self._say("loading and testing seeds" if test else "loading seeds")
+        self.project.lay_seeds(self.candidate)
+        if test:
+            self._dbt(["build", *SEED_PHASE], f"seeds of {self.name}")
+            if profile_day is None:
+                return None
+            self._dbt(["run", "--select", *PROFILE_MODELS, "--vars", _vars(profile_day)], "reading the landed data")
+        elif profile_day is None:
+            self._dbt(["seed"], f"seeds of {self.name}")
+            return None
+        else:
+            self._dbt(
+                ["build", "--select", "resource_type:seed", *PROFILE_MODELS, "--exclude-resource-type", "test",
+                 "--exclude-resource-type", "unit_test", "--vars", _vars(profile_day)],
+                f"seeds of {self.name} and reading the landed data",
+            )
+        return profile_landed_data(self.database, profile_day)
+
+    def score(self, days: list[date], keep_points: bool = False) -> None:
+        for day in days:
+            self._say(f"scoring {day}")
+            self._dbt(["run", "--vars", _vars(day), "--select", SCORING_MODELS], f"scoring {day} with {self.name}")
+            if keep_points:
+                _keep_points(self.database, day)
+
+    def observe(self, plan: ObservationPlan) -> None:
+        """int_score_observations as of the outcome day, judged over the plan's window."""
+        self._say(f"outcomes up to {plan.outcome_day}")
+        self._dbt(
+            ["run", "--select", *OBSERVATION_MODELS,
+             "--vars", _vars(plan.outcome_day, observation_window_days=plan.window_days)],
+            f"observations of {self.name}",
+        )
+
+    def observations(self, plan: ObservationPlan) -> list[Observation]:
+        """One observation per lead and model (see one_per_lead) on the plan's days."""
+        return one_per_lead(load_observations(self.database, plan.days))
+
+
+def profile_landed_data(database: Path, outcome_day: date) -> DataSpan:
+    """Leads, events and leads at sql or beyond known up to the outcome day, with their dates,
+    from the staging views the scoring reads."""
+    cutoff = outcome_day + timedelta(days=1)
+    with open_duckdb(database, read_only=True) as connection:
+        leads = connection.execute(
+            """
+            select count(distinct lead_id), cast(min(created_at) as date), cast(max(created_at) as date)
+            from stg_crm__leads
+            where lead_id is not null and (created_at is null or created_at < ?)
+            """,
+            [cutoff],
+        ).fetchone()
+        events = connection.execute(
+            """
+            select count(*), cast(min(occurred_at) as date), cast(max(occurred_at) as date)
+            from stg_marketing__events
+            where lead_id is not null and occurred_at >= timestamp '2000-01-01' and occurred_at < ?
+            """,
+            [cutoff],
+        ).fetchone()
+        reached = connection.execute(
+            """
+            with firsts as (
+                select stages.lead_id, min(stages.entered_at) as reached_at
+                from int_lifecycle_stages_as_of as stages
+                inner join lifecycle_stages on stages.stage = lifecycle_stages.stage
+                where lifecycle_stages.stage_rank >= (select stage_rank from lifecycle_stages where stage = 'sql')
+                group by stages.lead_id
+            )
+            select count(*), cast(min(reached_at) as date), cast(max(reached_at) as date) from firsts
+            """
+        ).fetchone()
+    return DataSpan(leads[0], leads[1], leads[2], events[0], events[1], events[2], reached[0], reached[1], reached[2])
 
 
 def score_seed_set(
@@ -105,34 +492,21 @@ def score_seed_set(
     keep_points: bool = False,
     progress: Progress | None = None,
     test_seeds: bool = True,
+    window_days: int | None = None,
 ) -> Path:
     """Score `days` with the live seeds overlaid by `candidate` (None: the live seeds) into
-    work/<name>/scores.duckdb; returns the file. With keep_points, every day's ledger rows are
-    kept in table backtest_points. Raises BacktestError (a seed test failing names the row).
-    Without test_seeds the seeds are only loaded (for seed sets the run itself generated)."""
-    folder = work / name
-    folder.mkdir(parents=True, exist_ok=True)
-    database = folder / "scores.duckdb"
-    for stale in (database, database.with_name(database.name + ".wal")):
-        stale.unlink(missing_ok=True)
-    with seed_overlay(settings.project_dir, candidate, always=True) as seeds, _dbt_folders(folder):
-        scoped = replace(settings, duckdb_path=database, seeds_dir=seeds)
-        if progress:
-            progress(f"{name}: loading and testing seeds")
-        load = ["build", *SEED_PHASE] if test_seeds else ["seed"]
-        _check(scoped, run_dbt(scoped, [*load, "--vars", dbt_vars(days[0])]), f"seeds of {name}")
-        for day in days:
-            if progress:
-                progress(f"{name}: scoring {day}")
-            _check(scoped, run_dbt(scoped, ["run", "--vars", dbt_vars(day), "--select", SCORING_MODELS]),
-                   f"scoring {day} with {name}")
-            if keep_points:
-                _keep_points(database, day)
-        if progress:
-            progress(f"{name}: outcomes up to {outcome_day}")
-        _check(scoped, run_dbt(scoped, ["run", "--vars", dbt_vars(outcome_day), "--select", *OBSERVATION_MODELS]),
-               f"observations of {name}")
-    return database
+    work/<name>/scores.duckdb and judge them over `window_days` (default: the conversion window);
+    returns the file. With keep_points, every day's ledger rows are kept in table backtest_points.
+    Raises BacktestError (a seed test failing names the row). Without test_seeds the seeds are
+    only loaded (for seed sets the run itself generated)."""
+    window = window_days or conversion_window_days(settings.project_dir)
+    plan = history_plan(days, outcome_day, window)
+    with DbtProject(settings, work) as project:
+        run = SeedSetRun(project, name, candidate, progress)
+        run.load(test=test_seeds)
+        run.score(days, keep_points=keep_points)
+        run.observe(plan)
+    return run.database
 
 
 def _keep_points(database: Path, day: date) -> None:
@@ -154,7 +528,8 @@ def _keep_points(database: Path, day: date) -> None:
 
 
 def load_observations(database: Path, days: list[date] | None = None) -> list[Observation]:
-    """The scored days' observations (int_score_observations with is_mql), sorted."""
+    """The scored days' observations (int_score_observations with is_mql), sorted; every day a
+    lead could be observed on (one_per_lead keeps the latest)."""
     with open_duckdb(database, read_only=True) as connection:
         rows = connection.execute(
             """
@@ -171,6 +546,46 @@ def load_observations(database: Path, days: list[date] | None = None) -> list[Ob
         for r in rows
         if wanted is None or r[2] in wanted
     ]
+
+
+def plan_from_landed_data(
+    run: SeedSetRun, request: HistoryRequest, window_days: int, test: bool = False
+) -> ObservationPlan:
+    """Load the run's seeds, profile the landed data up to the outcome day and plan."""
+    span = run.load(test=test, profile_day=request.outcome_day)
+    return plan_observations(span, request, window_days)
+
+
+def explain_observations(observations: list[Observation], plan: ObservationPlan) -> str | None:
+    """Why these observations cannot be judged (none, or no conversion), naming counts and
+    dates and what would fix it; None when they can."""
+    span = plan.span or DataSpan()
+    where = (f"on {plan.days[0]}" if len(plan.days) == 1
+             else f"on {len(plan.days)} days from {plan.days[0]} to {plan.days[-1]}")
+    leads = {o.lead_id for o in observations}
+    if not leads:
+        return (
+            f"no lead can be observed {where}: a lead is observed on a day it existed (created by then) and had "
+            f"not yet reached sql. The landed data: {span.describe()}. "
+            + ("Every lead may have reached sql already: pass an earlier --end. " if span.reached >= span.leads else "")
+            + "Check --start/--end against the dates above."
+        )
+    converted = {o.lead_id for o in observations if o.converted}
+    if not converted:
+        return (
+            f"{len(leads):,} leads observed {where}, and none reached sql (or a later stage) within the "
+            f"{plan.window_days} days after (outcomes known up to {plan.outcome_day}). The lifecycle data: "
+            + (f"{span.reached:,} leads at sql or later, from {span.first_reached} to {span.last_reached}. "
+               if span.reached else "no lead at sql or later. ")
+            + "Map your CRM's stage names onto sql, opportunity and won (seeds/value_aliases.csv), or pass an --as-of "
+            "that covers the outcomes."
+        )
+    if converted == leads:
+        return (
+            f"every one of the {len(leads):,} leads observed {where} reached sql within {plan.window_days} days: "
+            "nothing to tell apart. Land the leads that did not convert too."
+        )
+    return None
 
 
 # --- metrics ------------------------------------------------------------------------------------
@@ -190,8 +605,15 @@ def top_decile_lift(scores: list[float], labels: list[bool]) -> float | None:
     return sum(labels[i] for i in top) / len(top) / base
 
 
+def roc_auc(scores, labels) -> float | None:
+    from sklearn.metrics import roc_auc_score
+
+    labels = list(labels)
+    return _round(roc_auc_score(labels, list(scores))) if 0 < sum(labels) < len(labels) else None
+
+
 def score_metrics(observations: list[Observation]) -> dict:
-    from sklearn.metrics import average_precision_score, roc_auc_score
+    from sklearn.metrics import average_precision_score
 
     scores = [o.total_score for o in observations]
     labels = [o.converted for o in observations]
@@ -200,7 +622,7 @@ def score_metrics(observations: list[Observation]) -> dict:
     return {
         "observations": len(observations),
         "conversions": sum(labels),
-        "roc_auc": _round(roc_auc_score(labels, scores)) if both else None,
+        "roc_auc": roc_auc(scores, labels),
         "pr_auc": _round(average_precision_score(labels, scores)) if both else None,
         "top_decile_lift": _round(top_decile_lift(scores, labels)),
         "mqls": len(mqls),
@@ -241,34 +663,52 @@ def mql_flips(live: list[Observation], candidate: list[Observation]) -> list[dic
 # --- the backtest -------------------------------------------------------------------------------
 
 
+@dataclass
+class Backtest:
+    result: BacktestResult
+    plan: ObservationPlan
+    notes: list[str] = field(default_factory=list)
+
+
 def run_backtest(
     settings: Settings,
     candidate: str | Path,
-    days: list[date],
-    outcome_day: date,
+    request: HistoryRequest | ObservationPlan,
     out_dir: Path,
     live: str | Path | None = None,
     progress: Progress | None = None,
-) -> BacktestResult:
-    """Score `days` with the live seeds (or `live`) and with `candidate`; write the comparison,
-    the flips and backtest.html into out_dir. The scoring files stay in out_dir/work."""
+) -> Backtest:
+    """Plan the observations from the landed data (or take the plan given), score them with the
+    live seeds (or `live`) and with `candidate`; write the comparison, the flips and
+    backtest.html into out_dir. The scoring files stay in out_dir/work."""
     work = out_dir / "work"
-    # the candidate first: a seed test it fails stops the backtest before any other scoring
-    candidate_db = score_seed_set(settings, CANDIDATE, candidate, work, days, outcome_day, progress=progress)
-    databases = {
-        LIVE: score_seed_set(settings, LIVE, live, work, days, outcome_day, progress=progress),
-        CANDIDATE: candidate_db,
-    }
-    observations = {name: load_observations(path, days) for name, path in databases.items()}
+    window = conversion_window_days(settings.project_dir)
+    with DbtProject(settings, work) as project:
+        ours = SeedSetRun(project, LIVE, live, progress)
+        theirs = SeedSetRun(project, CANDIDATE, candidate, progress)
+        if isinstance(request, ObservationPlan):
+            plan = request
+            ours.load(test=False)
+        else:
+            plan = plan_from_landed_data(ours, request, window)
+        if progress:
+            progress(plan.describe())
+        # the candidate's seed tests before any scoring: a bad weight stops the backtest at once
+        theirs.load(test=True)
+        for run in (theirs, ours):
+            run.score(plan.days)
+            run.observe(plan)
+        observations = {LIVE: ours.observations(plan), CANDIDATE: theirs.observations(plan)}
     result = BacktestResult(
         folder=out_dir,
-        days=days,
-        outcome_day=outcome_day,
+        days=plan.days,
+        outcome_day=plan.outcome_day,
         metrics=compare(observations),
         flips=mql_flips(observations[LIVE], observations[CANDIDATE]),
     )
     write_outputs(result, str(candidate))
-    return result
+    notes = [problem] if (problem := explain_observations(observations[LIVE], plan)) else []
+    return Backtest(result, plan, notes)
 
 
 def write_outputs(result: BacktestResult, candidate_label: str) -> None:
@@ -300,3 +740,4 @@ def side_by_side(result: BacktestResult, first: str = LIVE, second: str = CANDID
             change = "-" if a is None or b is None else (f"{b - a:+,}" if isinstance(a, int) else f"{b - a:+.4f}")
             rows.append([scope, metric, shown(a), shown(b), change])
     return rows
+

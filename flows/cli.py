@@ -572,38 +572,45 @@ def _check_candidate(settings: Settings, candidate: str) -> None:
         raise typer.Exit(EXIT_USAGE) from error
 
 
-def _history_days(settings: Settings, start: str | None, end: str | None, every: int, as_of: str | None):
-    """The observation days of a backtest (exit 2 when none can be judged) and the outcome day."""
-    from leadscore.backtest import BacktestError, conversion_window_days, observation_days
+def _history_days(settings: Settings, start: str | None, end: str | None, every: int, as_of: str | None,
+                  shape: str = "auto"):
+    """The history the user asked for and the outcome day (exit 2 for dates out of order or an
+    unknown shape). Which days are scored is planned from the landed data (backtest.plan_observations)."""
+    from leadscore.backtest import SHAPES, HistoryRequest
 
+    if shape not in SHAPES:
+        raise typer.BadParameter(f"--shape must be one of {', '.join(SHAPES)}, not {shape}")
     outcome_day = _parse_day(as_of)
-    first = _parse_day(start) if start else outcome_day - timedelta(days=180)
-    last = _parse_day(end) if end else outcome_day
-    if first > last:
+    first = _parse_day(start) if start else None
+    last = _parse_day(end) if end else None
+    if first and last and first > last:
         raise typer.BadParameter(f"--start {first} is after --end {last}")
-    try:
-        return observation_days(first, last, every, outcome_day, conversion_window_days(settings.project_dir)), outcome_day
-    except BacktestError as error:
-        _say(str(error))
-        raise typer.Exit(EXIT_USAGE) from error
+    return HistoryRequest(outcome_day, first, last, every, shape), outcome_day
 
 
 def _print_side_by_side(result, first: str, second: str) -> None:
     from leadscore.backtest import side_by_side
 
-    table = Table(title=f"Backtest on {len(result.days)} days, outcomes up to {result.outcome_day}")
+    observed = f"{len(result.days)} days" if len(result.days) > 1 else f"{result.days[0]}"
+    table = Table(title=f"Backtest on {observed}, outcomes up to {result.outcome_day}")
     for column in ("scope", "metric", first, second, "change"):
         table.add_column(column, justify="left" if column in {"scope", "metric"} else "right")
     for row in side_by_side(result, first, second):
         table.add_row(*row)
     out.print(table)
-    console.print(f"{len(result.flips):,} lead-days change MQL status; {result.folder}", soft_wrap=True)
+    console.print(f"{len(result.flips):,} leads change MQL status; {result.folder}", soft_wrap=True)
 
 
-HistoryStart = Annotated[Optional[str], typer.Option(help="First day of history, YYYY-MM-DD (default: 180 days before --as-of)")]
-HistoryEnd = Annotated[Optional[str], typer.Option(help="Last day of history, YYYY-MM-DD (default: --as-of); only days whose conversion window has ended are scored")]
-HistoryEvery = Annotated[int, typer.Option(min=1, help="Score every Nth day of the range")]
+HistoryStart = Annotated[Optional[str], typer.Option(help="History: first day to score, YYYY-MM-DD (default: 180 days before --as-of, or the first landed day if later)")]
+HistoryEnd = Annotated[Optional[str], typer.Option(help="Last day to score, YYYY-MM-DD (default: --as-of; a history scores only days whose conversion window has ended, and says so)")]
+HistoryEvery = Annotated[int, typer.Option(min=1, help="History: score every Nth day of the range")]
 OutcomeDay = Annotated[Optional[str], typer.Option(help="Outcomes (lifecycle stages) are known up to this day, YYYY-MM-DD (default: today, UTC)")]
+DataShape = Annotated[str, typer.Option(
+    help="auto: an export when the landed events stop 7 days or more before --as-of, else a history. "
+         "export: every lead observed on the last landed day, judged by the outcomes after it. "
+         "history: each lead observed once, on the latest sampled day before it reached sql, judged over the "
+         "conversion window.",
+)]
 
 
 @app.command()
@@ -613,34 +620,42 @@ def backtest(
     end: HistoryEnd = None,
     every: HistoryEvery = 14,
     as_of: OutcomeDay = None,
-    out: Annotated[Optional[Path], typer.Option(help="Output folder (default reports/backtest/<candidate>-<as-of>)")] = None,
+    shape: DataShape = "auto",
+    out: Annotated[Optional[Path], typer.Option(help="Output folder (default reports/backtest/CANDIDATE-ASOF: the candidate's name and the --as-of day)")] = None,
     project_dir: ProjectDir = None,
     landing_dir: LandingDir = None,
 ) -> None:
     """Score past days with the live seeds and with CANDIDATE, each into its own temporary
-    DuckDB file (never the warehouse), and compare: ROC AUC, PR AUC, top-decile lift, MQLs and
-    MQL->SQL rate, and the leads whose MQL status would flip."""
+    DuckDB file (never the warehouse), and compare on the same leads: ROC AUC, PR AUC, top-decile
+    lift, MQLs and MQL->SQL rate, and the leads whose MQL status would flip. A one-off export is
+    scored on its last day; a daily history on sampled days, each lead once."""
     import re
 
-    from leadscore.backtest import BacktestError, run_backtest
+    from leadscore.backtest import BacktestError, PlanError, run_backtest
 
     settings = _settings(project_dir, None, landing_dir)
     _check_landing(settings.landing_dir)
     _check_candidate(settings, candidate)
-    days, outcome_day = _history_days(settings, start, end, every, as_of)
+    request, _ = _history_days(settings, start, end, every, as_of, shape)
     name = re.sub(r"[^A-Za-z0-9._-]+", "_", Path(candidate).name or candidate).strip("_") or "candidate"
-    folder = (out or settings.reports_dir / "backtest" / f"{name}-{outcome_day}").resolve()
+    folder = (out or settings.reports_dir / "backtest" / f"{name}-{request.outcome_day}").resolve()
     _check_folder(folder, "output folder")
     try:
         with console.status(Text("Backtesting...")) as status:
-            result = run_backtest(
-                settings, candidate, days, outcome_day, folder,
-                progress=lambda step: status.update(Text(f"Backtest: {step}...")),
+            done = run_backtest(
+                settings, candidate, request, folder,
+                progress=lambda step: status.update(Text(f"Backtest: {step[:160]}...")),
             )
+    except PlanError as error:
+        _say(str(error))
+        raise typer.Exit(EXIT_USAGE) from error
     except BacktestError as error:
         _say(str(error))
         raise typer.Exit(EXIT_FAILED) from error
-    _print_side_by_side(result, "live", "candidate")
+    console.print(Text(done.plan.describe()), soft_wrap=True)
+    _print_side_by_side(done.result, "live", "candidate")
+    for note in done.notes:
+        _say(f"warning: {note}", style="yellow")
     console.print(f"Wrote {folder / 'comparison.csv'}, mql_flips.csv and backtest.html", soft_wrap=True)
 
 
@@ -650,22 +665,25 @@ def suggest_weights_command(
     end: HistoryEnd = None,
     every: HistoryEvery = 14,
     as_of: OutcomeDay = None,
-    out: Annotated[Optional[Path], typer.Option(help="Candidate folder to write (default seeds_candidates/suggested-<as-of>)")] = None,
+    shape: DataShape = "auto",
+    out: Annotated[Optional[Path], typer.Option(help="Candidate folder to write (default seeds_candidates/suggested-ASOF, ASOF the --as-of day)")] = None,
     project_dir: ProjectDir = None,
     landing_dir: LandingDir = None,
 ) -> None:
-    """Learn weights from outcomes: a regularised logistic regression on which rules fired
-    before the conversion window (earlier days), rescaled to integer points and written as a
-    candidate seed folder, then backtested against the live seeds on the later days. The live
-    seeds are never changed."""
-    from leadscore.backtest import BacktestError
+    """Learn weights from outcomes: which rules had fired by each lead's observation day (the
+    last landed day of an export, or a history's latest sampled day before the lead converted)
+    and who reached sql after it. A regularised logistic regression (strength chosen by cross-validation grouped by lead) on
+    two thirds of the leads, rescaled to integer points and written as a candidate seed folder
+    with MQL thresholds by report_settings, then compared with the live seeds on the other third.
+    The live seeds are never changed."""
+    from leadscore.backtest import BacktestError, PlanError
     from leadscore.seedsets import LIVE_SEEDS
     from leadscore.suggest_weights import suggest_weights
 
     settings = _settings(project_dir, None, landing_dir)
     _check_landing(settings.landing_dir)
-    days, outcome_day = _history_days(settings, start, end, every, as_of)
-    folder = (out or settings.project_dir / "seeds_candidates" / f"suggested-{outcome_day}").resolve()
+    request, _ = _history_days(settings, start, end, every, as_of, shape)
+    folder = (out or settings.project_dir / "seeds_candidates" / f"suggested-{request.outcome_day}").resolve()
     live = (settings.project_dir / LIVE_SEEDS).resolve()
     if folder == live or live in folder.parents:
         _usage_error(f"--out {folder} is the live seed folder: suggest-weights never changes the live seeds")
@@ -673,16 +691,26 @@ def suggest_weights_command(
     try:
         with console.status(Text("Suggesting weights...")) as status:
             suggestion = suggest_weights(
-                settings, days, outcome_day, folder,
-                progress=lambda step: status.update(Text(f"Suggest weights: {step}...")),
+                settings, request, folder,
+                progress=lambda step: status.update(Text(f"Suggest weights: {step[:160]}...")),
             )
+    except PlanError as error:
+        _say(str(error))
+        raise typer.Exit(EXIT_USAGE) from error
     except BacktestError as error:
         _say(str(error))
         raise typer.Exit(EXIT_FAILED) from error
+    console.print(Text(suggestion.plan.describe()), soft_wrap=True)
     _print_side_by_side(suggestion.backtest, "live", "suggested")
     console.print(
-        f"Candidate seeds in {folder} (learned on {', '.join(map(str, suggestion.train_days))}); "
-        f"expected gain in {folder / 'report' / 'expected_gain.md'}",
+        f"Held out {len(suggestion.holdout_leads):,} leads (learned on {len(suggestion.train_leads):,} others); "
+        f"unrounded regression ROC AUC {suggestion.regression_auc}, shuffled-outcome control {suggestion.shuffled_auc}.",
+        soft_wrap=True,
+    )
+    for warning in suggestion.warnings:
+        _say(f"check: {warning}", style="yellow")
+    console.print(
+        f"Candidate seeds in {folder}; expected gain in {folder / 'report' / 'expected_gain.md'}",
         soft_wrap=True,
     )
 

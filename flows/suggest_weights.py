@@ -1,30 +1,46 @@
-"""Suggest weights from outcomes: which rules fired before the window, and who converted.
+"""Suggest weights from outcomes: which rules had fired by each lead's observation day, and who
+converted after it.
 
-1. The live seeds score the observation days (they are also the baseline of the comparison).
+1. The live seeds profile the landed data and score the observation days (backtest.py says how
+   the days are picked: one day for an export, sampled days for a daily history; each lead is
+   observed once). They are also the baseline of the comparison.
 2. A *probe* seed set, built from the data, scores the same days: one fit rule per frequent value
    of every lead attribute (lead source and custom columns included), per quartile band of every
    numeric attribute and per attribute often missing, plus the live list rules; one behaviour rule
    per event type and page category seen, counting every event; one engagement rule per event
-   type seen, counting its active days in the last 14 days (recent intent, which a count over
-   all time cannot show); the live engagement, decay, inactivity and rejection rules as they are. Its ledger says which rule fired how often for
-   every lead and day.
-3. A regularised logistic regression (fixed settings, so the same inputs give the same weights)
-   is fitted on the earlier days; its coefficients, scaled to the spread of the live scores, are
-   rounded to integer points and written as a candidate seed folder (fit, behaviour, negative,
-   engagement and decay rules; MQL thresholds that keep the live MQL share of the training days).
-4. The candidate is backtested against the live seeds on the later (held-out) days.
+   type seen, counting its active days in the last 14 days (recent intent, which a count over all
+   time cannot show); the live engagement, decay, inactivity and rejection rules as they are. Its
+   ledger says which rule fired how often for every lead on its observation day. A rule that fires
+   for more than 95 % of the observed leads is no feature (it would only shift every score).
+3. Leads are split by a hash of lead_id: a third is held out and never seen by the fit. On the
+   others an L1-regularised (lasso) logistic regression is fitted: its strength C is the
+   strongest of C_GRID whose mean ROC AUC over 5 cross-validation folds grouped by lead (a hash of
+   lead_id again) is within CV_TOLERANCE of the best, and only columns whose weight keeps its
+   sign in all five fold fits are kept (values that help in one fold and hurt in another are
+   noise). L1 leaves a value that does not help at exactly 0: fewer rules, each one explainable.
+   Same inputs, same folds, same weights.
+4. Its coefficients, scaled so the scores spread like the live ones (at least MIN_SCORE_SPREAD
+   points), are rounded to integer points and written as a candidate seed folder; rules of 0
+   points are left out, and every description says the new points and the old ones. The MQL
+   threshold per model follows report_settings.threshold_rule on the held-out leads, exactly as
+   rpt_score_threshold_curve recommends it.
+5. The candidate is scored by dbt and compared with the live seeds on the held-out leads only;
+   beside it the unrounded regression and a shuffled-label control (the same fit on outcomes
+   shuffled between leads, which must stay near 0.5 on the held-out leads). `expected_gain.md`
+   warns about an MQL share below 1 % or above 80 %, a score range too narrow to rank, and a rule
+   carrying most of the score (often a column filled in after conversion).
 The live seeds are never changed.
 """
 
 from __future__ import annotations
 
 import csv
+import hashlib
 import json
 import math
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 
 import duckdb
@@ -33,13 +49,19 @@ from leadscore.backtest import (
     CANDIDATE,
     LIVE,
     BacktestError,
+    DbtProject,
     BacktestResult,
+    HistoryRequest,
     Observation,
+    ObservationPlan,
     Progress,
+    SeedSetRun,
     compare,
-    load_observations,
+    conversion_window_days,
+    explain_observations,
     mql_flips,
-    score_seed_set,
+    plan_from_landed_data,
+    roc_auc,
     write_outputs,
 )
 from leadscore.seedsets import LIVE_SEEDS
@@ -47,29 +69,59 @@ from leadscore.settings import Settings
 
 MIN_LEAD_SHARE = 0.02  # a value (or event kind) must concern 2% of leads...
 MIN_LEADS = 10  # ...and at least 10 leads to become a feature
+MAX_FIRING_SHARE = 0.95  # a rule firing for more of the observed leads is no feature
 NUMERIC_BANDS = 4
 REPEAT_CAP = 4  # repeats beyond the first event that still earn points
 RECENT_DAYS = 14  # window of the learned engagement rules: active days per event type
-REGULARISATION_C = 0.3
+C_GRID = (0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)  # inverse L1 strength, on columns scaled to [-1, 1]
+REGULARISATION_C = 0.3  # fit_weights' default (a single fit without cross-validation)
+CV_FOLDS = 5
+CV_TOLERANCE = 0.005  # ROC AUC a stronger regularisation may lose against the best C
 HOLDOUT_SHARE = 1 / 3
-SCALED_SEEDS = ("engagement_rules", "decay_rules", "negative_rules")
+MIN_SCORE_SPREAD = 20.0  # standard deviation of the candidate's scores, in points, at least
+MIN_CLASS = 10  # converted and not converted leads each, at least, among the training leads
+MIN_HELD_OUT_CLASS = 3
+SHARE_TOO_LOW = 0.01
+SHARE_TOO_HIGH = 0.8
+DOMINANT_SHARE = 0.5  # a rule carrying more of the score's variance than this is flagged
+NARROW_RANGE = 10  # points between the 5th and 95th percentile of held-out scores
+THRESHOLD_STEP = 5
+SUGGESTED = "suggested"
 
 
 @dataclass
 class Feature:
     key: str  # column name of the design matrix
-    kind: str  # fit | first | repeat | scaled
+    kind: str  # fit | first | repeat | recent | scaled
     rule_id: str  # the probe (or live) rule whose ledger rows give the value
     spec: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ThresholdChoice:
+    threshold: float
+    rule: str  # the rule in words, as rpt_score_threshold_curve words it
+    mql_share: float
 
 
 @dataclass
 class Suggestion:
     folder: Path
-    train_days: list[date]
-    holdout_days: list[date]
+    plan: ObservationPlan
+    train_leads: set[str]
+    holdout_leads: set[str]
     weights: list[dict]
     backtest: BacktestResult
+    regularisation_c: float
+    cv_auc: dict[float, float | None]
+    regression_auc: float | None  # the unrounded regression on the held-out leads
+    shuffled_auc: float | None  # the same fit on shuffled outcomes, on the held-out leads
+    thresholds: dict[str, ThresholdChoice]
+    warnings: list[str]
+
+    @property
+    def days(self):
+        return self.plan.days
 
 
 # --- seed files ---------------------------------------------------------------------------------
@@ -97,12 +149,19 @@ def _number(value: float) -> str:
     return f"{value:.2f}".rstrip("0").rstrip(".")
 
 
+def _signed(value: float | str | None) -> str:
+    if value in (None, ""):
+        return "none"
+    number = float(value)
+    return ("+" if number > 0 else "") + _number(number) if number else "0"
+
+
 # --- the probe ----------------------------------------------------------------------------------
 
 
 def probe_rules(database: Path, live_seeds: Path) -> tuple[dict[str, list[dict]], dict[str, dict]]:
-    """Probe seed rows (fit_rules, behaviour_rules) from the data the live run scored, and the
-    spec of every probe rule by rule_id."""
+    """Probe seed rows (fit_rules, behaviour_rules, engagement_rules) from the data the live run
+    scored, and the spec of every probe rule by rule_id."""
     with duckdb.connect(str(database), read_only=True) as connection:
         leads = connection.execute("select count(distinct lead_id) from int_lead_attributes_unpivoted").fetchone()[0]
         support = max(MIN_LEADS, math.ceil(MIN_LEAD_SHARE * leads))
@@ -207,12 +266,25 @@ def write_probe_seeds(folder: Path, live_seeds: Path, rules: dict[str, list[dict
 
 
 def features_and_rows(database: Path, specs: dict[str, dict], observations: list[Observation]):
-    """Feature list and one value dict per observation, from the probe's kept ledger rows."""
+    """Feature list and the design matrix (one row per observation), from the probe's kept
+    ledger rows of the observations' days."""
     import numpy as np
 
     with duckdb.connect(str(database), read_only=True) as connection:
         points = connection.execute(
-            "select observed_on, lead_id, model_id, rule_id, units, final_points from backtest_points"
+            """
+            with wanted as (
+                select unnest(?::varchar[]) as model_id, unnest(?::varchar[]) as lead_id,
+                    unnest(?::date[]) as observed_on
+            )
+            select p.observed_on, p.lead_id, p.model_id, p.rule_id, p.units, p.final_points
+            from backtest_points as p
+            inner join wanted
+                on p.model_id = wanted.model_id and p.lead_id = wanted.lead_id and p.observed_on = wanted.observed_on
+            order by p.model_id, p.lead_id, p.observed_on, p.rule_id
+            """,
+            [[o.model_id for o in observations], [o.lead_id for o in observations],
+             [o.observed_on for o in observations]],
         ).fetchall()
     features: dict[str, Feature] = {}
     values: dict[tuple, dict[str, float]] = defaultdict(dict)
@@ -244,19 +316,228 @@ def features_and_rows(database: Path, specs: dict[str, dict], observations: list
     return ordered, matrix
 
 
-def fit_weights(matrix, labels) -> list[float]:
-    """L2-regularised logistic regression; returns one weight per column in the column's units."""
+def firing_shares(matrix, observations: list[Observation]) -> list[float]:
+    """Per column: the share of observed leads for which it is not 0."""
+    import numpy as np
+
+    leads = sorted({o.lead_id for o in observations})
+    position = {lead: i for i, lead in enumerate(leads)}
+    fired = np.zeros((len(leads), matrix.shape[1]), dtype=bool)
+    for row, o in enumerate(observations):
+        fired[position[o.lead_id]] |= matrix[row] != 0
+    return list(fired.mean(axis=0)) if leads else [0.0] * matrix.shape[1]
+
+
+def usable_columns(features: list[Feature], matrix, observations: list[Observation]) -> list[int]:
+    """Columns that fire for some leads but not for nearly all (MAX_FIRING_SHARE) nor fewer than
+    MIN_LEADS of them."""
+    leads = len({o.lead_id for o in observations})
+    return [
+        i for i, share in enumerate(firing_shares(matrix, observations))
+        if share <= MAX_FIRING_SHARE and share * leads >= min(MIN_LEADS, leads)
+    ]
+
+
+# --- the split and the fit ----------------------------------------------------------------------
+
+
+def _lead_hash(lead_id: str, salt: str) -> int:
+    return int(hashlib.sha256(f"{salt}|{lead_id}".encode()).hexdigest()[:12], 16)
+
+
+def is_held_out(lead_id: str) -> bool:
+    """A third of the leads, fixed by a hash of the id: the same lead is held out on every run."""
+    return _lead_hash(lead_id, "leadscore-holdout") % 3000 < HOLDOUT_SHARE * 3000
+
+
+def cv_fold(lead_id: str) -> int:
+    return _lead_hash(lead_id, "leadscore-cv") % CV_FOLDS
+
+
+def fit_weights(matrix, labels, c: float = REGULARISATION_C) -> list[float]:
+    """L1-regularised logistic regression; returns one weight per column in the column's units."""
+    return list(_fit(matrix, labels, c)[0])
+
+
+def _fit(matrix, labels, c: float):
+    """(weights in the columns' units, intercept) of an L1 (lasso) logistic regression on columns
+    scaled by their largest absolute value, so C means the same for counts and flags. L1 sets
+    the weight of a value that does not help to exactly 0, so it becomes no rule; liblinear with
+    a fixed random_state gives the same weights for the same inputs."""
     import numpy as np
     from sklearn.linear_model import LogisticRegression
 
-    spread = np.abs(matrix).max(axis=0)
+    spread = np.abs(matrix).max(axis=0) if matrix.shape[0] else np.ones(matrix.shape[1])
     spread[spread == 0] = 1.0
-    model = LogisticRegression(C=REGULARISATION_C, max_iter=5000, random_state=0)
-    model.fit(matrix / spread, labels)
-    return list(model.coef_[0] / spread)
+    model = LogisticRegression(C=c, solver="liblinear", max_iter=5000, random_state=0, **_lasso())
+    model.fit(matrix / spread, list(labels))
+    return model.coef_[0] / spread, float(model.intercept_[0])
+
+
+def _lasso() -> dict:
+    """The L1 penalty in the words of the installed scikit-learn (1.8 replaced penalty= by l1_ratio=)."""
+    import sklearn
+
+    version = tuple(int(part) for part in re.findall(r"\d+", sklearn.__version__)[:2])
+    return {"l1_ratio": 1.0} if version >= (1, 8) else {"penalty": "l1"}
+
+
+def choose_regularisation(matrix, labels: list[bool], folds: list[int]) -> tuple[float, dict[float, float | None]]:
+    """The smallest C of C_GRID (the strongest regularisation: fewer, smaller rules) whose mean
+    held-out ROC AUC over the lead-grouped folds is within CV_TOLERANCE of the best (a fold
+    without both outcomes is skipped), and the mean AUC per C."""
+    import numpy as np
+
+    labels_array = np.array(labels)
+    folds_array = np.array(folds)
+    scores: dict[float, float | None] = {}
+    for c in C_GRID:
+        aucs = []
+        for fold in sorted(set(folds)):
+            train, test = folds_array != fold, folds_array == fold
+            if len(set(labels_array[train])) < 2 or len(set(labels_array[test])) < 2:
+                continue
+            weights, intercept = _fit(matrix[train], labels_array[train], c)
+            aucs.append(roc_auc(matrix[test] @ weights + intercept, labels_array[test]))
+        scores[c] = round(sum(aucs) / len(aucs), 4) if aucs else None
+    measured = [scores[c] for c in C_GRID if scores[c] is not None]
+    if not measured:
+        return REGULARISATION_C, scores
+    best = max(measured)
+    return min(c for c in C_GRID if scores[c] is not None and scores[c] >= best - CV_TOLERANCE), scores
+
+
+def sign_stable_columns(matrix, labels: list[bool], folds: list[int], c: float) -> list[int]:
+    """Columns whose weight has the same sign in the fit of every cross-validation fold (at C):
+    a value that helps in one fold and hurts in another is noise, and would be a rule a reviewer
+    cannot explain (a stability selection)."""
+    import numpy as np
+
+    labels_array, folds_array = np.array(labels), np.array(folds)
+    signs = []
+    for fold in sorted(set(folds)):
+        train = folds_array != fold
+        if len(set(labels_array[train])) < 2:
+            continue
+        weights, _ = _fit(matrix[train], labels_array[train], c)
+        spread = np.abs(matrix[train]).max(axis=0)
+        signs.append(np.sign(np.where(np.abs(weights * spread) > 1e-6, weights, 0.0)))
+    if not signs:
+        return list(range(matrix.shape[1]))
+    stacked = np.array(signs)
+    return [j for j in range(matrix.shape[1]) if stacked[0, j] != 0 and (stacked[:, j] == stacked[0, j]).all()]
+
+
+NON_NEGATIVE = {"recent", "scaled"}  # feature kinds whose rule can only take a weight of 0 or more
+
+
+def fit_signed(features: list[Feature], matrix, labels: list[bool], c: float, columns: list[int]):
+    """(kept columns, weights, intercept) of the fit on `columns`, refitted without the columns
+    whose weight came out below 0 where the rule cannot carry it: an engagement rule's points and
+    a live rule's rescaling factor are 0 or more. Clipping such a weight to 0 afterwards would
+    break the columns it was balanced against (recent activity in 14 days against returning
+    days in 30, say) and cost the candidate much of what the fit found."""
+    import numpy as np
+
+    kept = list(columns)
+    while True:
+        if not kept:  # nothing predicts the outcome: every lead scores the same
+            return [], np.zeros(0), 0.0
+        weights, intercept = _fit(matrix[:, kept], labels, c)
+        wrong = {k for k, w in zip(kept, weights) if w < 0 and features[k].kind in NON_NEGATIVE}
+        if not wrong:
+            return kept, weights, intercept
+        kept = [k for k in kept if k not in wrong]
+
+
+def shuffled(labels: list[bool], observations: list[Observation]) -> list[bool]:
+    """The outcomes shuffled between leads (a lead keeps one outcome for all its rows), with a
+    fixed seed: the control that must not learn anything."""
+    import numpy as np
+
+    per_lead = {}
+    for o, label in zip(observations, labels):
+        per_lead.setdefault(o.lead_id, label)
+    leads = sorted(per_lead)
+    permuted = np.random.default_rng(15).permutation([per_lead[lead] for lead in leads])
+    mapping = dict(zip(leads, permuted))
+    return [bool(mapping[o.lead_id]) for o in observations]
+
+
+# --- the MQL threshold (as rpt_score_threshold_curve recommends it) -----------------------------
+
+
+def report_settings(folder: Path) -> dict:
+    _, rows = read_seed(folder, "report_settings")
+    return rows[0]
+
+
+def _percent(value) -> str:
+    """A share in words as the report writes it: 30%, 87.50%."""
+    percent = value * 100
+    return f"{int(percent)}%" if percent == int(percent) else f"{float(percent):.2f}%"
+
+
+def recommend_threshold(scores: list[float], labels: list[bool], settings: dict) -> ThresholdChoice:
+    """The threshold rpt_score_threshold_curve recommends for these observations: every 5 points
+    from the lowest score (rounded down) to the highest (rounded up); report_settings.threshold_rule
+    best_f1 (highest F1, ties to the higher threshold), target_rate (the lowest threshold whose
+    MQL->SQL rate reaches target_mql_to_sql_rate with at least min_segment_leads MQLs, else
+    best F1) or target_share (the MQL share closest to target_mql_share, ties to the higher).
+    Compared exactly (fractions), as the SQL compares decimals."""
+    from fractions import Fraction
+
+    rule = settings.get("threshold_rule") or "best_f1"
+    window = f"sql within {settings['conversion_window_days']} days"
+    conversions = sum(labels)
+    low = math.floor(min(scores) / THRESHOLD_STEP) * THRESHOLD_STEP
+    high = math.ceil(max(scores) / THRESHOLD_STEP) * THRESHOLD_STEP
+    rows = []  # (threshold, passing, captured, F1 or None)
+    for threshold in range(int(low), int(high) + 1, THRESHOLD_STEP):
+        passing = [label for score, label in zip(scores, labels) if score >= threshold]
+        captured = sum(passing)
+        f1 = Fraction(2 * captured, len(passing) + conversions) if passing or conversions else None
+        rows.append((threshold, len(passing), captured, f1))
+    total = len(scores)
+
+    def best_f1() -> int:
+        return max(rows, key=lambda r: (r[3] if r[3] is not None else Fraction(-1), r[0]))[0]
+
+    if rule == "target_rate":
+        rate, size = Fraction(str(settings["target_mql_to_sql_rate"])), int(settings["min_segment_leads"])
+        reaching = [r[0] for r in rows if r[1] > 0 and r[1] >= size and r[2] >= rate * r[1]]
+        target_words = f"MQL->SQL rate >= {_percent(rate)}"
+        if reaching:
+            chosen, words = min(reaching), f"lowest threshold with {target_words} ({window}, at least {size} MQLs)"
+        else:
+            chosen = best_f1()
+            words = f"best F1 for {window} (no threshold reaches {target_words} with at least {size} MQLs)"
+    elif rule == "target_share":
+        share = Fraction(str(settings["target_mql_share"]))
+        chosen = min(rows, key=lambda r: (abs(r[1] - share * total), -r[0]))[0]
+        words = f"MQL share closest to {_percent(share)}"
+    else:
+        chosen, words = best_f1(), f"best F1 for {window}"
+    passing = next(r[1] for r in rows if r[0] == chosen)
+    return ThresholdChoice(float(chosen), words, passing / total if total else 0.0)
 
 
 # --- the candidate ------------------------------------------------------------------------------
+
+
+ZERO_POINTS = "0 points after rounding: no rule"
+
+
+def rule_name(feature: Feature) -> str:
+    """The probe rule a feature comes from, as learned_weights.csv names it."""
+    spec = feature.spec
+    if feature.kind == "fit":
+        return f"fit {spec['attribute']} {spec['match_type']} {_label(spec)}"
+    if feature.kind in {"first", "repeat"}:
+        return f"event {spec['event_type']} {spec['page_category']}"
+    if feature.kind == "recent":
+        return f"recent {spec['event_type']} active days in {RECENT_DAYS} days"
+    return f"live rule {feature.rule_id}"
 
 
 def _live_rule(rows: list[dict], event_type: str, page_category: str) -> dict | None:
@@ -267,11 +548,60 @@ def _live_rule(rows: list[dict], event_type: str, page_category: str) -> dict | 
     return None
 
 
+def _same_number(a, b) -> bool:
+    if a in (None, "") or b in (None, ""):
+        return a in (None, "") and b in (None, "")
+    return abs(float(a) - float(b)) < 1e-9
+
+
+def _live_fit(rows: list[dict], spec: dict) -> dict | None:
+    for row in rows:
+        if (row.get("model_id") == "all" and row["attribute"] == spec["attribute"]
+                and row["match_type"] == spec["match_type"]
+                and (row.get("match_value") or "").lower() == str(spec.get("match_value") or "").lower()
+                and _same_number(row.get("min_value"), spec.get("min_value"))
+                and _same_number(row.get("max_value"), spec.get("max_value"))):
+            return row
+    return None
+
+
+def _condition(spec: dict) -> str:
+    attribute, kind = spec["attribute"], spec["match_type"]
+    if kind == "missing":
+        return f"{attribute} is missing"
+    if kind == "range":
+        low, high = spec.get("min_value"), spec.get("max_value")
+        if low is not None and high is not None:
+            return f"{attribute} from {_number(low)} to under {_number(high)}"
+        return f"{attribute} {_number(low)} or more" if low is not None else f"{attribute} under {_number(high)}"
+    if kind == "in_list":
+        return f"{attribute} in list {spec['match_value']}"
+    if kind == "contains":
+        return f"{attribute} contains {spec['match_value']}"
+    return f"{attribute} = {spec['match_value']}"
+
+
+def _label(spec: dict) -> str:
+    if spec["match_type"] == "missing":
+        return "missing"
+    if spec["match_type"] == "range":
+        low, high = spec.get("min_value"), spec.get("max_value")
+        return f"{_number(low) if low is not None else ''}-{_number(high) if high is not None else ''}"
+    return str(spec.get("match_value"))
+
+
+def _event_words(event_type: str, page_category: str) -> str:
+    if page_category in (None, "", "none", "*"):
+        return event_type
+    return f"{event_type} of {page_category} pages"
+
+
 def candidate_rules(features: list[Feature], weights: list[float], scale: float, live_seeds: Path):
-    """Seed rows of the candidate, the points each feature earns (for thresholds) and a weights
-    table for people."""
+    """Seed rows of the candidate, the points each feature earns (for thresholds and checks) and
+    a weights table for people. Rules of 0 points after rounding are left out."""
     learned = {f.key: w for f, w in zip(features, weights)}
     _, live_behaviour = read_seed(live_seeds, "behaviour_rules")
+    _, live_fit = read_seed(live_seeds, "fit_rules")
     seeds: dict[str, list[dict]] = {name: [] for name in ("fit_rules", "behaviour_rules", "negative_rules")}
     effect: dict[str, float] = {}
     table: list[dict] = []
@@ -288,21 +618,18 @@ def candidate_rules(features: list[Feature], weights: list[float], scale: float,
     for feature in (f for f in features if f.kind == "fit"):
         spec = feature.spec
         points = round(scale * learned[feature.key])
-        label = spec.get("match_value") or (
-            "missing" if spec["match_type"] == "missing"
-            else f"{_number(spec['min_value']) if spec.get('min_value') is not None else ''}"
-                 f"-{_number(spec['max_value']) if spec.get('max_value') is not None else ''}"
-        )
-        table.append({"rule": f"fit {spec['attribute']} {spec['match_type']} {label}", "coefficient": learned[feature.key],
-                      "points": points, "repeat_points": ""})
+        live = _live_fit(live_fit, spec)
+        was = f"was {_signed(live['points'])}" if live else "new rule"
+        table.append({"rule": rule_name(feature), "coefficient": learned[feature.key], "points": points,
+                      "repeat_points": "", "was": was, "note": "" if points else ZERO_POINTS})
         effect[feature.key] = points
         if points:
             seeds["fit_rules"].append({
-                "rule_id": unique(f"fit_{_slug(spec['attribute'])}_{_slug(label)}"), "model_id": "all",
+                "rule_id": unique(f"fit_{_slug(spec['attribute'])}_{_slug(_label(spec))}"), "model_id": "all",
                 "attribute": spec["attribute"], "match_type": spec["match_type"],
                 "match_value": spec.get("match_value"), "min_value": spec.get("min_value"),
                 "max_value": spec.get("max_value"), "points": points,
-                "description": f"Learned: {spec['attribute']} {spec['match_type']} {label}",
+                "description": f"Learned: {_signed(points)} when {_condition(spec)} ({was})",
             })
 
     for rule_id in sorted({f.rule_id for f in features if f.kind in {"first", "repeat"}}):
@@ -312,39 +639,46 @@ def candidate_rules(features: list[Feature], weights: list[float], scale: float,
         # sign-consistent: a rule is behaviour (0 or more) or negative (0 or below), never both
         repeat = max(repeat, 0) if first > 0 or (first == 0 and repeat > 0) else min(repeat, 0)
         effect[f"{rule_id}|first"], effect[f"{rule_id}|repeat"] = first, repeat
-        name = f"{spec['event_type']} {spec['page_category']}"
+        event_type, page_category = spec["event_type"], spec["page_category"]
+        name = f"{event_type} {page_category}"
+        live = _live_rule(live_behaviour, event_type, page_category)
+        was = f"was {_signed(live['points'])}, {_signed(live['repeat_points'])} per repeat" if live else "new rule"
         table.append({"rule": f"event {name}", "coefficient": learned.get(f"{rule_id}|first", 0.0),
-                      "points": first, "repeat_points": repeat})
-        slug = f"{_slug(spec['event_type'])}_{_slug(spec['page_category'])}"
+                      "points": first, "repeat_points": repeat, "was": was,
+                      "note": "" if first or repeat else ZERO_POINTS})
+        slug = f"{_slug(event_type)}_{_slug(page_category)}"
+        words = (f"Learned: {_signed(first)} for the first {_event_words(event_type, page_category)}"
+                 + (f", {_signed(repeat)} per repeat up to {REPEAT_CAP} repeats" if repeat else ", nothing per repeat")
+                 + f" ({was})")
         if first > 0 or (first == 0 and repeat > 0):
-            live = _live_rule(live_behaviour, spec["event_type"], spec["page_category"])
             seeds["behaviour_rules"].append({
-                "rule_id": unique(f"beh_{slug}"), "model_id": "all", "event_type": spec["event_type"],
-                "page_category": spec["page_category"], "journey_stage": live["journey_stage"] if live else "awareness",
+                "rule_id": unique(f"beh_{slug}"), "model_id": "all", "event_type": event_type,
+                "page_category": page_category, "journey_stage": live["journey_stage"] if live else "awareness",
                 "points": first, "repeat_points": repeat, "max_points": first + REPEAT_CAP * repeat,
-                "description": f"Learned: {name}",
+                "description": words,
             })
         elif first < 0 or repeat < 0:
             seeds["negative_rules"].append({
                 "rule_id": unique(f"neg_{slug}"), "model_id": "all", "rule_kind": "event",
-                "event_type": spec["event_type"], "page_category": spec["page_category"],
+                "event_type": event_type, "page_category": page_category,
                 "points": first, "repeat_points": repeat, "min_points": first + REPEAT_CAP * repeat,
-                "description": f"Learned: {name}",
+                "description": words,
             })
 
     recent_rows = []
     for feature in (f for f in features if f.kind == "recent"):
         event_type = feature.spec["event_type"]
-        unit_points = round(scale * learned[feature.key], 2)
-        table.append({"rule": f"recent {event_type} active days in {RECENT_DAYS} days",
-                      "coefficient": learned[feature.key], "points": max(unit_points, 0.0), "repeat_points": "per day"})
-        effect[feature.key] = max(unit_points, 0.0)  # engagement points are 0 or more
+        unit_points = max(round(scale * learned[feature.key], 2), 0.0)  # engagement points are 0 or more
+        table.append({"rule": rule_name(feature), "coefficient": learned[feature.key], "points": unit_points,
+                      "repeat_points": "per day", "was": "new rule", "note": "" if unit_points else ZERO_POINTS})
+        effect[feature.key] = unit_points
         if unit_points > 0:
             recent_rows.append({
                 "rule_id": unique(f"eng_recent_{_slug(event_type)}"), "model_id": "all", "measure": "active_days",
                 "event_type": event_type, "window_days": RECENT_DAYS, "free_units": 0,
                 "unit_points": _number(unit_points), "max_points": None,
-                "description": f"Learned: {event_type} on a day of the last {RECENT_DAYS} days",
+                "description": f"Learned: {_signed(unit_points)} per day with {event_type} in the last "
+                               f"{RECENT_DAYS} days (new rule)",
             })
     seeds["engagement_rules"] = recent_rows
 
@@ -363,147 +697,401 @@ def candidate_rules(features: list[Feature], weights: list[float], scale: float,
                 if row.get(key) not in (None, ""):
                     places = 2 if key == "unit_points" else 0
                     scaled[key] = _number(round(float(row[key]) * factor, places) + 0.0)
-            effect[row["rule_id"]] = factor
+            left_out = scaled[column] in ("", "0")
             table.append({"rule": f"{name} {row['rule_id']}", "coefficient": factor / scale if scale else 0.0,
-                          "points": scaled[column], "repeat_points": f"x{factor:.2f} of the live points"})
+                          "points": scaled[column], "repeat_points": f"x{factor:.2f} of the live points",
+                          "was": f"was {_signed(row[column])}",
+                          "note": "" if not left_out else ZERO_POINTS if row["rule_id"] in factors
+                          else "not a feature (never fired, or left out before the fit): no rule"})
+            if left_out:
+                effect[row["rule_id"]] = 0.0
+                continue  # rescaled to nothing: left out
+            effect[row["rule_id"]] = factor
+            scaled["description"] = (f"Learned: {_signed(scaled[column])} (x{factor:.2f} of the live rule, "
+                                     f"was {_signed(row[column])}): {row.get('description', '')}")
             rows.append(scaled)
         seeds[name] = [*seeds.get(name, []), *rows]
+    _keep_required_seeds(seeds, features, live_seeds)
     return seeds, effect, table
 
 
+def _keep_required_seeds(seeds: dict[str, list[dict]], features: list[Feature], live_seeds: Path) -> None:
+    """fit_rules and behaviour_rules may not be empty (seed tests): when nothing was learned for
+    one, a single row of 0 points that never fires says so."""
+    if not seeds["fit_rules"]:
+        seeds["fit_rules"].append({
+            "rule_id": "fit_none_learned", "model_id": "all", "attribute": "lead_source", "match_type": "equals",
+            "match_value": "(no learned fit rule)", "points": 0,
+            "description": "Learned: no lead attribute earned points; this row never fires "
+                           "(fit_rules may not be empty)",
+        })
+    if not seeds["behaviour_rules"]:
+        seen = {f.spec.get("event_type") for f in features if f.kind in {"first", "repeat", "recent"}}
+        _, event_types = read_seed(live_seeds, "event_types")
+        unseen = [row["event_type"] for row in event_types if row["event_type"] not in seen]
+        event_type = unseen[0] if unseen else event_types[-1]["event_type"]
+        seeds["behaviour_rules"].append({
+            "rule_id": "beh_none_learned", "model_id": "all", "event_type": event_type, "page_category": "*",
+            "journey_stage": "awareness", "points": 0, "repeat_points": 0, "max_points": 0,
+            "description": f"Learned: no event earned points; 0 points for {event_type}, which the data does not "
+                           "hold (behaviour_rules may not be empty)",
+        })
+
+
 def candidate_scores(features: list[Feature], effect: dict[str, float], matrix) -> list[float]:
+    """The candidate's points for every row of the probe's design matrix (what dbt will give,
+    caps aside)."""
     import numpy as np
 
     return list(matrix @ np.array([effect.get(f.key, effect.get(f.rule_id, 0.0)) for f in features]))
 
 
-def thresholds_keeping_mql_share(
-    scores: list[float], train: list[Observation], live_train: list[Observation]
-) -> dict[str, float]:
-    """Per model, the candidate threshold giving the share of MQLs the live seeds gave on the
-    training days."""
-    live_share = defaultdict(lambda: [0, 0])
-    for o in live_train:
-        live_share[o.model_id][0] += o.is_mql
-        live_share[o.model_id][1] += 1
-    by_model: dict[str, list[float]] = defaultdict(list)
-    for o, score in zip(train, scores):
-        by_model[o.model_id].append(score)
-    thresholds = {}
-    for model_id, model_scores in by_model.items():
-        mqls, total = live_share.get(model_id, [0, 1])
-        ranked = sorted(model_scores, reverse=True)
-        wanted = max(1, round(len(ranked) * mqls / max(total, 1)))
-        thresholds[model_id] = math.ceil(ranked[min(wanted, len(ranked)) - 1])
-    return thresholds
+def _scale(learned_logits, live_scores: list[float]) -> float:
+    """Points per unit of log-odds: the learned score gets the spread of the live scores, and at
+    least MIN_SCORE_SPREAD points of standard deviation."""
+    import numpy as np
+
+    learned_spread = float(np.std(learned_logits)) if len(learned_logits) else 0.0
+    live_spread = float(np.std(live_scores)) if live_scores else 0.0
+    target = max(live_spread, MIN_SCORE_SPREAD)
+    return target / learned_spread if learned_spread > 0 else target
 
 
 # --- the whole suggestion -----------------------------------------------------------------------
 
 
-def split_days(days: list[date]) -> tuple[list[date], list[date]]:
-    if len(days) < 2:
-        raise BacktestError("suggest-weights needs at least 2 observation days (one to learn from, one to test on)")
-    holdout = max(1, round(len(days) * HOLDOUT_SHARE))
-    return days[:-holdout], days[-holdout:]
-
-
 def suggest_weights(
-    settings: Settings, days: list[date], outcome_day: date, out_dir: Path, progress: Progress | None = None
+    settings: Settings,
+    request: HistoryRequest | ObservationPlan,
+    out_dir: Path,
+    progress: Progress | None = None,
 ) -> Suggestion:
-    train_days, holdout_days = split_days(days)
+    """Learn a candidate seed folder in out_dir from the landed data and its outcomes; see the
+    module's doc. Raises BacktestError (PlanError for dates that cannot be judged) naming what
+    is missing."""
     live_seeds = settings.project_dir / LIVE_SEEDS
     work = out_dir / "report" / "work"
-    live_db = score_seed_set(settings, LIVE, None, work, days, outcome_day, progress=progress, test_seeds=False)
-    rules, specs = probe_rules(live_db, live_seeds)
-    probe_folder = write_probe_seeds(work / "probe_seeds", live_seeds, rules)
-    probe_db = score_seed_set(
-        settings, "probe", probe_folder, work, train_days, outcome_day, keep_points=True, progress=progress,
-        test_seeds=False,
-    )
-    train = load_observations(probe_db, train_days)
-    labels = [o.converted for o in train]
-    if not 0 < sum(labels) < len(labels):
-        raise BacktestError(
-            f"the training days {', '.join(map(str, train_days))} hold {sum(labels)} conversions of {len(labels)} "
-            "observations: weights need both; choose a longer range"
-        )
-    if progress:
-        progress(f"fitting weights on {len(train):,} observations ({sum(labels):,} converted)")
-    features, matrix = features_and_rows(probe_db, specs, train)
-    weights = fit_weights(matrix, labels)
-    live_observations = load_observations(live_db)
-    live_train = [o for o in live_observations if o.observed_on in set(train_days)]
-    scale = _scale(matrix, weights, live_train)
-    seeds, effect, table = candidate_rules(features, weights, scale, live_seeds)
-    thresholds = thresholds_keeping_mql_share(candidate_scores(features, effect, matrix), train, live_train)
-    _write_candidate(out_dir, live_seeds, seeds, thresholds)
+    window = conversion_window_days(settings.project_dir)
+    with DbtProject(settings, work) as project:
+        live = SeedSetRun(project, LIVE, None, progress)
+        if isinstance(request, ObservationPlan):
+            plan = request
+            live.load(test=False)
+        else:
+            plan = plan_from_landed_data(live, request, window)
+        if progress:
+            progress(plan.describe())
+        live.score(plan.days)
+        live.observe(plan)
+        live_observations = live.observations(plan)
+        problem = explain_observations(live_observations, plan)
+        if problem:
+            raise BacktestError(problem)
 
-    candidate_db = score_seed_set(settings, CANDIDATE, out_dir, work, holdout_days, outcome_day, progress=progress)
-    held_live = [o for o in live_observations if o.observed_on in set(holdout_days)]
-    held_candidate = load_observations(candidate_db, holdout_days)
-    sets = {LIVE: held_live, "suggested": held_candidate}
+        rules, specs = probe_rules(live.database, live_seeds)
+        probe = SeedSetRun(project, "probe", write_probe_seeds(work / "probe_seeds", live_seeds, rules), progress)
+        probe.load(test=False)
+        probe.score(plan.days, keep_points=True)
+        suggestion = _learn(settings, project, plan, live_observations, probe.database, specs, out_dir, progress)
+    return suggestion
+
+
+def _learn(settings: Settings, project: DbtProject, plan: ObservationPlan, live_observations: list[Observation],
+           probe_database: Path, specs: dict[str, dict], out_dir: Path, progress: Progress | None) -> Suggestion:
+    """The split, the fit, the candidate and its held-out comparison (see the module's doc)."""
+    live_seeds = settings.project_dir / LIVE_SEEDS
+    observations = sorted(live_observations, key=lambda o: (o.lead_id, o.model_id))
+    held = [is_held_out(o.lead_id) for o in observations]
+    train = [o for o, h in zip(observations, held) if not h]
+    holdout = [o for o, h in zip(observations, held) if h]
+    _check_counts(train, holdout, plan)
+    features, matrix = features_and_rows(probe_database, specs, observations)
+    # which rules fire is no outcome: counted over every observed lead, held out too, so no
+    # candidate rule fires for more than MAX_FIRING_SHARE of the leads it is judged on
+    shares = firing_shares(matrix, observations)
+    columns = usable_columns(features, matrix, observations)
+    dropped = {
+        rule_name(f): f"fires for {shares[i]:.0%} of the observed leads"
+        + (": no feature" if shares[i] > MAX_FIRING_SHARE else ", too few: no feature")
+        for i, f in enumerate(features) if i not in columns
+    }
+    features, matrix = [features[i] for i in columns], matrix[:, columns]
+    train_matrix, holdout_matrix = matrix[[not h for h in held]], matrix[held]
+    labels = [o.converted for o in train]
+    if progress:
+        progress(f"choosing the regularisation on {len(train):,} observations ({sum(labels):,} converted)")
+    folds = [cv_fold(o.lead_id) for o in train]
+    c, cv_auc = choose_regularisation(train_matrix, labels, folds)
+    holdout_labels = [o.converted for o in holdout]
+    weights, intercept = _fit(train_matrix, labels, c)
+    regression_auc = roc_auc(holdout_matrix @ weights + intercept, holdout_labels)  # every usable column
+    # the control goes through the same selection and fit, on outcomes shuffled between leads
+    control_labels = shuffled([o.converted for o in observations], observations)
+    control_train = [y for y, h in zip(control_labels, held) if not h]
+    stable = sign_stable_columns(train_matrix, control_train, folds, c)
+    kept, control_weights, control_intercept = fit_signed(features, train_matrix, control_train, c, stable)
+    shuffled_auc = roc_auc(holdout_matrix[:, kept] @ control_weights + control_intercept,
+                           [y for y, h in zip(control_labels, held) if h])
+    stable = sign_stable_columns(train_matrix, labels, folds, c)
+    kept, weights, intercept = fit_signed(features, train_matrix, labels, c, stable)
+    for j, feature in enumerate(features):
+        if j not in stable:
+            dropped.setdefault(rule_name(feature), "weight 0 or changing sign across the cross-validation folds")
+        elif j not in kept:
+            dropped.setdefault(rule_name(feature), "learned below 0, which its rule cannot give (recent activity, "
+                                                   "or a live rule that is only rescaled)")
+    features, train_matrix, holdout_matrix = [features[j] for j in kept], train_matrix[:, kept], holdout_matrix[:, kept]
+    if not kept:
+        raise BacktestError(
+            f"nothing to learn: no rule on offer ranked the {len(train):,} training leads the same way in all "
+            f"{CV_FOLDS} cross-validation folds ({len(dropped):,} rules on offer left out). "
+            "The landed attributes and events do not tell converted leads apart; land the columns and events your "
+            "CRM knows before conversion, or more leads."
+        )
+
+    scale = _scale(train_matrix @ weights, [o.total_score for o in train])
+    seeds, effect, table = candidate_rules(features, list(weights), scale, live_seeds)
+    held_scores = candidate_scores(features, effect, holdout_matrix)
+    report = report_settings(live_seeds)
+    thresholds, warnings = {}, []
+    for model_id in sorted({o.model_id for o in holdout}):
+        rows = [(s, o.converted) for s, o in zip(held_scores, holdout) if o.model_id == model_id]
+        choice = recommend_threshold([score for score, _ in rows], [label for _, label in rows], report)
+        if choice.threshold <= 0:
+            warnings.append(
+                f"Model {model_id}: the rule ({choice.rule}) picked a threshold of {_number(choice.threshold)}, "
+                f"but MQL thresholds must be above 0; {THRESHOLD_STEP} is used instead."
+            )
+            choice = ThresholdChoice(float(THRESHOLD_STEP), choice.rule + f" (raised to {THRESHOLD_STEP})",
+                                     sum(score >= THRESHOLD_STEP for score, _ in rows) / len(rows))
+        thresholds[model_id] = choice
+    _write_candidate(out_dir, live_seeds, seeds, {m: t.threshold for m, t in thresholds.items()})
+
+    candidate = SeedSetRun(project, CANDIDATE, out_dir, progress)
+    candidate.load(test=True)
+    candidate.score(plan.days)
+    candidate.observe(plan)
+    candidate_observations = candidate.observations(plan)
+    held_keys = {(o.model_id, o.lead_id, o.observed_on) for o in holdout}
+    held_live = [o for o in live_observations if (o.model_id, o.lead_id, o.observed_on) in held_keys]
+    held_candidate = [o for o in candidate_observations if (o.model_id, o.lead_id, o.observed_on) in held_keys]
+    sets = {LIVE: held_live, SUGGESTED: held_candidate}
     result = BacktestResult(
-        folder=out_dir / "report", days=holdout_days, outcome_day=outcome_day,
+        folder=out_dir / "report", days=plan.days, outcome_day=plan.outcome_day,
         metrics=compare(sets), flips=mql_flips(held_live, held_candidate),
     )
     write_outputs(result, f"the suggested weights ({out_dir.name})")
+    for row in table:  # a live rule kept as a feature is named by its seed in the table
+        row["note"] = dropped.pop(f"live rule {row['rule'].split(' ', 1)[-1]}", row["note"])
+    offered = {row["rule"] for row in table}
+    table += [{"rule": name, "coefficient": 0.0, "points": 0, "repeat_points": "", "was": "", "note": why}
+              for name, why in sorted(dropped.items()) if name not in offered]
     weights_table = sorted(table, key=lambda row: (-abs(float(row["coefficient"])), row["rule"]))
-    _write_report(out_dir, result, weights_table, train_days, holdout_days, len(train), sum(labels))
-    return Suggestion(out_dir, train_days, holdout_days, weights_table, result)
+    warnings += merge_warnings(result, held_candidate, features, effect, holdout_matrix, holdout_labels,
+                               shuffled_auc, regression_auc)
+    warnings += lone_rule_warnings(seeds, thresholds)
+    suggestion = Suggestion(
+        folder=out_dir, plan=plan, train_leads={o.lead_id for o in train},
+        holdout_leads={o.lead_id for o in holdout}, weights=weights_table, backtest=result,
+        regularisation_c=c, cv_auc=cv_auc, regression_auc=regression_auc, shuffled_auc=shuffled_auc,
+        thresholds=thresholds, warnings=warnings,
+    )
+    _write_report(suggestion, train, holdout)
+    return suggestion
 
 
-def _scale(matrix, weights, live_train: list[Observation]) -> float:
-    """Points per unit of log-odds: the learned score gets the spread of the live scores."""
+def _check_counts(train: list[Observation], holdout: list[Observation], plan: ObservationPlan) -> None:
+    """Enough converted and not converted leads on both sides of the split, or a message with
+    the counts."""
+    def counts(rows):
+        leads = {o.lead_id: o.converted for o in rows}
+        return sum(leads.values()), len(leads) - sum(leads.values())
+
+    (train_yes, train_no), (held_yes, held_no) = counts(train), counts(holdout)
+    if min(train_yes, train_no) < MIN_CLASS or min(held_yes, held_no) < MIN_HELD_OUT_CLASS:
+        raise BacktestError(
+            f"too few outcomes to learn from: {train_yes:,} converted and {train_no:,} not converted leads to learn "
+            f"from, {held_yes:,} and {held_no:,} held out (need at least {MIN_CLASS} of each to learn, "
+            f"{MIN_HELD_OUT_CLASS} held out). Observed on "
+            f"{plan.days[0] if len(plan.days) == 1 else str(len(plan.days)) + ' days'}, "
+            f"judged over {plan.window_days} days up to {plan.outcome_day}: land more leads, or pass a later --as-of "
+            "that covers more outcomes."
+        )
+
+
+def merge_warnings(result: BacktestResult, held_candidate: list[Observation], features: list[Feature],
+                   effect: dict[str, float], holdout_matrix, holdout_labels: list[bool],
+                   shuffled_auc: float | None, regression_auc: float | None) -> list[str]:
+    """What a reviewer should look at before merging: the MQL share per model (below 1 % or
+    above 80 %), a score range too narrow to rank, a rule carrying most of the score, a candidate
+    that does not beat the live seeds, a control that learned something."""
     import numpy as np
 
-    learned = matrix @ np.array(weights)
-    live = np.array([o.total_score for o in live_train]) if live_train else np.array([0.0])
-    return float(live.std() / learned.std()) if learned.std() > 0 and live.std() > 0 else 100.0
+    warnings = []
+    for model_id in sorted({o.model_id for o in held_candidate}):
+        rows = [o for o in held_candidate if o.model_id == model_id]
+        share = sum(o.is_mql for o in rows) / len(rows)
+        if share == 0:
+            warnings.append(f"Model {model_id}: no held-out lead is an MQL (0 %): the threshold is above every score.")
+        elif share < SHARE_TOO_LOW:
+            warnings.append(f"Model {model_id}: only {share:.2%} of the held-out leads are MQLs (below "
+                            f"{SHARE_TOO_LOW:.0%}): sales would see almost nobody; consider threshold_rule "
+                            "target_share in report_settings.")
+        elif share > SHARE_TOO_HIGH:
+            warnings.append(f"Model {model_id}: {share:.0%} of the held-out leads are MQLs (above "
+                            f"{SHARE_TOO_HIGH:.0%}): an MQL then means little; consider threshold_rule "
+                            "target_share in report_settings.")
+    scores = np.array([o.total_score for o in held_candidate])
+    if len(scores):
+        low, high = np.percentile(scores, [5, 95])
+        if high - low < NARROW_RANGE:
+            warnings.append(f"Scores bunch together: 90 % of the held-out leads score between {low:.0f} and {high:.0f} "
+                            "points, too narrow for a threshold to separate them.")
+    columns = np.array([effect.get(f.key, effect.get(f.rule_id, 0.0)) for f in features])
+    contributions = holdout_matrix * columns if len(features) else np.zeros((0, 0))
+    total_variance = float(np.var(contributions.sum(axis=1))) if contributions.size else 0.0
+    for i, feature in enumerate(features):
+        if not total_variance or not columns[i]:
+            continue
+        share = float(np.var(contributions[:, i])) / total_variance
+        alone = roc_auc(holdout_matrix[:, i] * np.sign(columns[i]), holdout_labels)
+        if share > DOMINANT_SHARE or (alone is not None and alone > 0.95):
+            warnings.append(
+                f"Rule {_feature_words(feature)} carries {share:.0%} of the score's spread"
+                + (f" and alone ranks the held-out leads at ROC AUC {alone:.2f}" if alone is not None else "")
+                + ": check that it is known before conversion (a status or tag column the CRM fills in later "
+                "leaks the outcome)."
+            )
+    live_auc, suggested_auc = result.metric(LIVE, "roc_auc"), result.metric(SUGGESTED, "roc_auc")
+    if suggested_auc is not None and live_auc is not None and suggested_auc <= live_auc:
+        warnings.append(f"The candidate ranks the held-out leads no better than the live seeds "
+                        f"(ROC AUC {suggested_auc} vs {live_auc}): do not merge it.")
+    if shuffled_auc is not None and abs(shuffled_auc - 0.5) > 0.1:
+        warnings.append(f"The shuffled-outcome control reached ROC AUC {shuffled_auc} on the held-out leads (should "
+                        "be near 0.5): the figures are not trustworthy.")
+    conversions = result.metric(SUGGESTED, "conversions")
+    if conversions is not None and conversions < 30:
+        warnings.append(f"Only {conversions} held-out leads converted: the held-out figures are noisy.")
+    if regression_auc is not None and suggested_auc is not None and regression_auc - suggested_auc > 0.05:
+        warnings.append(f"The candidate's rules (the rules kept, whole points, caps) cost {regression_auc - suggested_auc:.3f} "
+                        f"of ROC AUC against the unrounded regression on every usable column ({regression_auc}).")
+    return warnings
 
 
-def _write_candidate(out_dir: Path, live_seeds: Path, seeds: dict[str, list[dict]], thresholds: dict[str, float]) -> None:
+def lone_rule_warnings(seeds: dict[str, list[dict]], thresholds: dict[str, ThresholdChoice]) -> list[str]:
+    """A learned rule whose points alone reach a model's MQL threshold: every lead it fires for is
+    an MQL whatever else it did, which is rarely what a reviewer means."""
+    warnings = []
+    for name in ("fit_rules", "behaviour_rules"):
+        for row in seeds.get(name, []):
+            top = float(row.get("max_points") or row["points"]) if name == "behaviour_rules" else float(row["points"])
+            reached = [m for m, t in sorted(thresholds.items()) if top >= t.threshold]
+            if reached:
+                warnings.append(
+                    f"Rule {row['rule_id']} alone gives up to {_signed(top)} points, at or above the MQL threshold of "
+                    f"{', '.join(reached)}: every lead it fires for becomes an MQL whatever else it did. Keep it only "
+                    "if that is meant."
+                )
+    return warnings
+
+
+def _feature_words(feature: Feature) -> str:
+    spec = feature.spec
+    if feature.kind == "fit":
+        return f"'{_condition(spec)}'"
+    if feature.kind in {"first", "repeat"}:
+        return f"'{feature.kind} {_event_words(spec['event_type'], spec['page_category'])}'"
+    if feature.kind == "recent":
+        return f"'days with {spec['event_type']} in the last {RECENT_DAYS} days'"
+    return f"'{feature.rule_id}'"
+
+
+def _write_candidate(out_dir: Path, live_seeds: Path, seeds: dict[str, list[dict]],
+                     thresholds: dict[str, float]) -> None:
     for name, rows in seeds.items():
         columns, _ = read_seed(live_seeds, name)
         write_seed(out_dir, name, columns, rows)
     columns, models = read_seed(live_seeds, "scoring_models")
     for row in models:
         if row["model_id"] in thresholds:
-            row["mql_threshold"] = thresholds[row["model_id"]]
-        # the learned fit rules are on another scale; the threshold alone keeps the MQL share
+            row["mql_threshold"] = _number(thresholds[row["model_id"]])
+        # the learned fit rules are on another scale: the threshold alone makes an MQL
         row["mql_min_fit_score"] = ""
     write_seed(out_dir, "scoring_models", columns, models)
 
 
-def _write_report(out_dir: Path, result: BacktestResult, weights: list[dict], train_days, holdout_days,
-                  observations: int, conversions: int) -> None:
+def write_learned_weights(report: Path, weights: list[dict]) -> None:
+    """learned_weights.csv for people (text cells neutralised): every rule on offer, its
+    coefficient, its points, the live points it replaces and, for a rule left out, why."""
     from leadscore.reports import write_csv_for_people
 
-    report = out_dir / "report"
     write_csv_for_people(
         report / "learned_weights.csv",
         [{**row, "coefficient": round(float(row["coefficient"]), 6)} for row in weights],
-        ["rule", "coefficient", "points", "repeat_points"],
+        ["rule", "coefficient", "points", "repeat_points", "was", "note"],
+    )
+
+
+def _write_report(suggestion: Suggestion, train: list[Observation], holdout: list[Observation]) -> None:
+    from leadscore.reports import write_csv_for_people
+
+    result, plan = suggestion.backtest, suggestion.plan
+    report = suggestion.folder / "report"
+    write_learned_weights(report, suggestion.weights)
+    write_csv_for_people(
+        report / "split.csv",
+        [{"lead_id": o.lead_id, "model_id": o.model_id, "observed_on": o.observed_on.isoformat(), "set": part,
+          "converted": o.converted}
+         for part, rows in (("train", train), ("held_out", holdout)) for o in rows],
+        ["lead_id", "model_id", "observed_on", "set", "converted"],
     )
     gain = {
-        metric: {name: result.metric(name, metric) for name in (LIVE, "suggested")}
-        for metric in ("roc_auc", "pr_auc", "top_decile_lift", "mqls", "mql_to_sql_rate")
+        metric: {name: result.metric(name, metric) for name in (LIVE, SUGGESTED)}
+        for metric in ("observations", "conversions", "roc_auc", "pr_auc", "top_decile_lift", "mqls", "mql_to_sql_rate")
     }
+    thresholds = {m: {"threshold": t.threshold, "rule": t.rule, "mql_share": round(t.mql_share, 4)}
+                  for m, t in suggestion.thresholds.items()}
     (report / "expected_gain.json").write_text(json.dumps({
-        "train_days": [d.isoformat() for d in train_days],
-        "holdout_days": [d.isoformat() for d in holdout_days],
-        "train_observations": observations, "train_conversions": conversions,
+        "shape": plan.shape,
+        "days": [d.isoformat() for d in plan.days],
+        "outcome_day": plan.outcome_day.isoformat(),
+        "window_days": plan.window_days,
+        "train_leads": len(suggestion.train_leads), "held_out_leads": len(suggestion.holdout_leads),
+        "train_conversions": len({o.lead_id for o in train if o.converted}),
+        "regularisation_c": suggestion.regularisation_c,
+        "cv_roc_auc": {str(c): auc for c, auc in suggestion.cv_auc.items()},
         "holdout": gain,
+        "holdout_regression_roc_auc": suggestion.regression_auc,
+        "holdout_shuffled_control_roc_auc": suggestion.shuffled_auc,
+        "thresholds": thresholds,
+        "warnings": suggestion.warnings,
     }, indent=2) + "\n")
     lines = [
         "# Suggested weights: expected gain",
         "",
-        f"Learned on {observations:,} observations ({conversions:,} converted) of "
-        f"{', '.join(map(str, train_days))}; tested on {', '.join(map(str, holdout_days))}.",
+        plan.describe(),
         "",
-        "| metric (held-out days) | live seeds | suggested |",
+        f"Learned on {len(suggestion.train_leads):,} leads "
+        f"({len({o.lead_id for o in train if o.converted}):,} converted); tested on {len(suggestion.holdout_leads):,} "
+        "other leads (a third, by a hash of lead_id: no lead is in both; `split.csv`). Regularisation C = "
+        f"{suggestion.regularisation_c}, chosen by {CV_FOLDS}-fold cross-validation grouped by lead "
+        f"(mean ROC AUC per C: {', '.join(f'{c}: {a}' for c, a in suggestion.cv_auc.items())}).",
+        "",
+        "| metric (held-out leads) | live seeds | suggested |",
         "|---|---:|---:|",
-        *(f"| {metric} | {values[LIVE]} | {values['suggested']} |" for metric, values in gain.items()),
+        *(f"| {metric} | {values[LIVE]} | {values[SUGGESTED]} |" for metric, values in gain.items()),
+        "",
+        f"On the same held-out leads the unrounded regression reaches ROC AUC {suggestion.regression_auc}; the same "
+        f"fit on shuffled outcomes {suggestion.shuffled_auc} (chance is 0.5).",
+        "",
+        "MQL thresholds (report_settings.threshold_rule, on the held-out leads, as rpt_score_threshold_curve "
+        "recommends them; AUC does not depend on them):",
+        *(f"- {m}: {_number(t.threshold)} ({t.rule}): {t.mql_share:.1%} of the held-out leads"
+          for m, t in suggestion.thresholds.items()),
+        "",
+        "## Check before merging",
+        "",
+        *([f"- {w}" for w in suggestion.warnings] or ["- Nothing looks wrong."]),
         "",
         "The seed CSVs beside this folder are the candidate; `leadscore backtest --candidate` on them "
         "compares again, `leadscore run --seeds` runs them end to end. The live seeds are unchanged.",

@@ -14,7 +14,14 @@ from pathlib import Path
 import duckdb
 
 from conftest import PROJECT_DIR, make_settings, write_csv
-from leadscore.backtest import Observation, observation_days, run_backtest, score_metrics, top_decile_lift
+from leadscore.backtest import (
+    Observation,
+    history_plan,
+    observation_days,
+    run_backtest,
+    score_metrics,
+    top_decile_lift,
+)
 
 LEADSCORE = Path(sys.executable).parent / "leadscore"
 DAY = date(2026, 3, 1)
@@ -93,7 +100,7 @@ def test_backtest_of_a_hand_made_history(isolated_dbt: Path, project_copy: Path)
     )
     before = seeds_digest(project_copy)
     settings = make_settings(isolated_dbt, landing, project_dir=project_copy)
-    result = run_backtest(settings, candidate, [DAY], OUTCOMES_KNOWN, isolated_dbt / "out")
+    result = run_backtest(settings, candidate, history_plan([DAY], OUTCOMES_KNOWN, 90), isolated_dbt / "out").result
 
     # live: executive 20 (converted) > vp 18 > manager 10 > student -30 (converted): 2 of 4 pairs
     # right -> ROC AUC 0.5; precision 1 at recall 1/2, 2/4 at recall 1 -> PR AUC 0.75.
@@ -130,9 +137,17 @@ def test_backtest_usage_errors_exit_2(cli_env: Path) -> None:
 
     good = cli_env / "good"
     write_csv(good / "scoring_models.csv", "model_id", ["x"])
+    # the landed events stop on 2026-03-29, long before --as-of: an export, observed on that day
     too_late = leadscore("backtest", "--candidate", str(good), "--start", "2026-05-01", "--as-of", "2026-06-30")
     assert too_late.returncode == 2
-    assert "the last usable day is 2026-04-01" in too_late.stdout + too_late.stderr
+    output = too_late.stdout + too_late.stderr
+    assert "--start 2026-05-01 is after the last day of the landed data (2026-03-29)" in output
+    # read as a daily history, no day after 2026-04-01 can be judged by 2026-06-30
+    as_history = leadscore("backtest", "--candidate", str(good), "--start", "2026-05-01", "--as-of", "2026-06-30",
+                           "--shape", "history")
+    assert as_history.returncode == 2
+    assert "the last usable day is 2026-04-01" in as_history.stdout + as_history.stderr
+    assert "move --start to 2026-04-01 or earlier" in as_history.stdout + as_history.stderr
 
     live = leadscore("suggest-weights", "--out", str(PROJECT_DIR / "seeds"), "--as-of", "2026-06-30")
     assert live.returncode == 2

@@ -17,7 +17,7 @@ from conftest import make_settings
 from leadscore.backtest import BacktestResult, write_outputs
 from leadscore.dbt_runner import build
 from leadscore.reports import FORMULA_STARTS, REPORT_TABLES, copy_csv_for_people, neutralise_cell, write_report
-from leadscore.suggest_weights import _write_report, write_seed
+from leadscore.suggest_weights import write_learned_weights, write_seed
 
 AS_OF = date(2026, 3, 31)
 CMD = "=cmd|' /C calc'!A0"
@@ -205,20 +205,16 @@ def test_backtest_csvs_neutralise_text_and_keep_numbers(tmp_path: Path) -> None:
 
 
 def test_learned_weights_csv_is_neutralised_but_seed_csvs_stay_raw(tmp_path: Path) -> None:
-    metrics = [
-        {"scope": "all", "seed_set": name, "observations": 10, "conversions": 2, "roc_auc": 0.5, "pr_auc": 0.25,
-         "top_decile_lift": 1.5, "mqls": 3, "mql_to_sql_rate": 0.5}
-        for name in ("live", "suggested")
-    ]
     (tmp_path / "report").mkdir()
-    result = BacktestResult(tmp_path / "report", [date(2026, 3, 1)], AS_OF, metrics, [])
     weights = [
-        {"rule": f"fit lead_source equals {CMD}", "coefficient": 0.5, "points": 12, "repeat_points": ""},
-        {"rule": PLUS, "coefficient": -0.25, "points": -8, "repeat_points": -2},
+        {"rule": f"fit lead_source equals {CMD}", "coefficient": 0.5, "points": 12, "repeat_points": "", "was": "new rule"},
+        {"rule": PLUS, "coefficient": -0.25, "points": -8, "repeat_points": -2, "note": "-x"},
     ]
-    _write_report(tmp_path, result, weights, [date(2026, 2, 1)], [date(2026, 3, 1)], 10, 2)
+    write_learned_weights(tmp_path / "report", weights)
     _, rows = read_csv(tmp_path / "report" / "learned_weights.csv")
-    assert rows == [[f"fit lead_source equals {CMD}", "0.5", "12", ""], ["'+1+1", "-0.25", "-8", "-2"]]
+    assert rows == [
+        [f"fit lead_source equals {CMD}", "0.5", "12", "", "new rule", ""], ["'+1+1", "-0.25", "-8", "-2", "", "'-x"],
+    ]
 
     # a seed CSV is read by dbt, not by people: its values stay exactly as the rule needs them
     rule = {"rule_id": "r", "match_value": CMD, "points": -5}

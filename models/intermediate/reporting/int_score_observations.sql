@@ -1,7 +1,12 @@
 {#- One row per lead, scoring model and scored day that is old enough to judge the score by what
     happened next: the day lies at least conversion_window_days before the as-of date, so the
     whole window after it is known, and the lead was not yet at sql on that day. converted says
-    whether the lead reached sql, or a later stage (a CRM may skip sql), within the window. -#}
+    whether the lead reached sql, or a later stage (a CRM may skip sql), within the window.
+    The var observation_window_days, when set, judges over that many days instead (the backtest
+    of a one-off export, whose outcomes are known for fewer days than the window); the reports
+    never set it. -#}
+
+{%- set observation_window_days = var('observation_window_days', none) %}
 
 with
 
@@ -17,8 +22,16 @@ lifecycle_stages as (
     select * from {{ ref('lifecycle_stages') }}
 ),
 
-settings as (
+report_settings as (
     select * from {{ ref('report_settings') }}
+),
+
+settings as (
+    -- the days after an observation its outcome is judged over
+    select
+        {{ 'conversion_window_days' if observation_window_days is none else observation_window_days | int }}
+            as judged_window_days
+    from report_settings
 ),
 
 sql_stage as (
@@ -51,14 +64,14 @@ old_enough as (
         {{ dbt.dateadd('day', 1, 'cast(history.as_of_date as ' ~ dbt.type_timestamp() ~ ')') }} as window_start,
         {{ dbt.dateadd(
             'day',
-            'settings.conversion_window_days + 1',
+            'settings.judged_window_days + 1',
             'cast(history.as_of_date as ' ~ dbt.type_timestamp() ~ ')'
         ) }} as window_end
     from history
     cross join settings
     left join sql_reached
         on history.lead_id = sql_reached.lead_id
-    where {{ dbt.datediff('history.as_of_date', as_of_date(), 'day') }} >= settings.conversion_window_days
+    where {{ dbt.datediff('history.as_of_date', as_of_date(), 'day') }} >= settings.judged_window_days
 ),
 
 final as (

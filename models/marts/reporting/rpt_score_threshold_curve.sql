@@ -1,12 +1,16 @@
 {#- What each MQL threshold would have done, per model, every 5 points across the observed scores
     (int_score_observations): how many observations it lets through, how many of them reached
     sql within the conversion window (precision, the MQL->SQL rate), which share of all
-    conversions it catches (recall) and their F1. One threshold per model is recommended by the
-    report_settings.threshold_rule:
-      best_f1      the highest F1 (exact ties: the higher threshold);
-      target_rate  the lowest threshold whose MQL->SQL rate reaches target_mql_to_sql_rate with
-                   at least min_segment_leads observations; when none does, best_f1 (and the
-                   rule text says so). -#}
+    conversions it catches (recall), their F1 and the share of observations it makes MQLs. One
+    threshold per model is recommended by the report_settings.threshold_rule:
+      best_f1       the highest F1 (exact ties: the higher threshold);
+      target_rate   the lowest threshold whose MQL->SQL rate reaches target_mql_to_sql_rate with
+                    at least min_segment_leads observations; when none does, best_f1 (and the
+                    rule text says so);
+      target_share  the threshold whose MQL share is closest to target_mql_share (exact ties:
+                    the higher threshold).
+    suggest-weights picks its candidates' thresholds by the same rules (recommend_threshold in
+    flows/suggest_weights.py), so the report and a candidate agree. -#}
 
 with
 
@@ -30,6 +34,7 @@ steps as (
 model_totals as (
     select
         model_id,
+        count(*) as observations,
         sum(case when converted then 1 else 0 end) as conversions,
         cast(floor(min(total_score) / 5) * 5 as {{ dbt.type_int() }}) as first_threshold,
         cast(ceil(max(total_score) / 5) * 5 as {{ dbt.type_int() }}) as last_threshold
@@ -92,6 +97,10 @@ measured as (
         -- defined (0) where no observation passes
         2.0 * passing.conversions_captured
         / nullif(passing.mqls_at_threshold + model_totals.conversions, 0) as f1_value,
+        1.0 * passing.mqls_at_threshold / model_totals.observations as share_value,
+        -- the distance to the target share in observations, so equal distances compare equal
+        abs(passing.mqls_at_threshold - settings.target_mql_share * model_totals.observations)
+            as share_distance,
         passing.mqls_at_threshold > 0
         and passing.mqls_at_threshold >= settings.min_segment_leads
         and passing.conversions_captured >= settings.target_mql_to_sql_rate * passing.mqls_at_threshold
@@ -111,10 +120,15 @@ ranked as (
         precision_value,
         recall_value,
         f1_value,
+        share_value,
         row_number() over (
             partition by model_id
             order by coalesce(f1_value, -1) desc, threshold desc
         ) as f1_rank,
+        row_number() over (
+            partition by model_id
+            order by share_distance asc, threshold desc
+        ) as share_rank,
         row_number() over (
             partition by model_id
             order by case when reaches_target then 0 else 1 end, threshold
@@ -135,6 +149,13 @@ rule_words as (
             else cast(cast(target_mql_to_sql_rate * 100 as decimal(18, 2)) as {{ dbt.type_string() }})
         end
         || '%' as target_words,
+        'MQL share closest to '
+        || case
+            when target_mql_share * 100 = floor(target_mql_share * 100)
+                then cast(cast(target_mql_share * 100 as {{ dbt.type_int() }}) as {{ dbt.type_string() }})
+            else cast(cast(target_mql_share * 100 as decimal(18, 2)) as {{ dbt.type_string() }})
+        end
+        || '%' as share_words,
         'at least ' || cast(min_segment_leads as {{ dbt.type_string() }}) || ' MQLs' as size_words
     from settings
 ),
@@ -148,12 +169,17 @@ final as (
         cast(round(ranked.precision_value, 4) as decimal(18, 4)) as precision,
         cast(round(ranked.recall_value, 4) as decimal(18, 4)) as recall,
         cast(round(ranked.f1_value, 4) as decimal(18, 4)) as f1,
+        cast(round(ranked.share_value, 4) as decimal(18, 4)) as mql_share,
         case
             when rule_words.threshold_rule = 'target_rate' and ranked.target_reached = 1
                 then ranked.target_rank = 1
+            when rule_words.threshold_rule = 'target_share'
+                then ranked.share_rank = 1
             else ranked.f1_rank = 1
         end as is_recommended,
         case
+            when rule_words.threshold_rule = 'target_share'
+                then rule_words.share_words
             when rule_words.threshold_rule = 'target_rate' and ranked.target_reached = 1
                 then 'lowest threshold with ' || rule_words.target_words
                     || ' (' || rule_words.window_words || ', ' || rule_words.size_words || ')'
