@@ -280,7 +280,7 @@ def _history_impossible(span: DataSpan, request: HistoryRequest, window_days: in
     lines = [
         f"no day can be judged: a score is judged by the {window_days} days after it (conversion_window_days in "
         f"seeds/report_settings.csv) and outcomes are known up to {outcome}, so the last day that can be judged is "
-        f"{last_judged}, the last usable day is {last_judged}.",
+        f"{last_judged}.",
         f"The landed data: {span.describe()}.",
     ]
     first = span.first_day

@@ -18,7 +18,8 @@ converted after it.
    lead_id again) is within CV_TOLERANCE of the best, and only columns whose weight keeps its
    sign in all five fold fits are kept (values that help in one fold and hurt in another are
    noise). L1 leaves a value that does not help at exactly 0: fewer rules, each one explainable.
-   Same inputs, same folds, same weights.
+   A weight below 0 that its rule cannot take (recent activity, a rescaled live rule) sends its
+   column out and the fit is done again (fit_signed). Same inputs, same folds, same weights.
 4. Its coefficients, scaled so the scores spread like the live ones (at least MIN_SCORE_SPREAD
    points), are rounded to integer points and written as a candidate seed folder; rules of 0
    points are left out, and every description says the new points and the old ones. The MQL
@@ -852,7 +853,8 @@ def _learn(settings: Settings, project: DbtProject, plan: ObservationPlan, live_
     scale = _scale(train_matrix @ weights, [o.total_score for o in train])
     seeds, effect, table = candidate_rules(features, list(weights), scale, live_seeds)
     held_scores = candidate_scores(features, effect, holdout_matrix)
-    report = report_settings(live_seeds)
+    # an export is judged over fewer days than the window: the rule's words say how many
+    report = {**report_settings(live_seeds), "conversion_window_days": plan.window_days}
     thresholds, warnings = {}, []
     for model_id in sorted({o.model_id for o in holdout}):
         rows = [(s, o.converted) for s, o in zip(held_scores, holdout) if o.model_id == model_id]
@@ -889,7 +891,6 @@ def _learn(settings: Settings, project: DbtProject, plan: ObservationPlan, live_
     weights_table = sorted(table, key=lambda row: (-abs(float(row["coefficient"])), row["rule"]))
     warnings += merge_warnings(result, held_candidate, features, effect, holdout_matrix, holdout_labels,
                                shuffled_auc, regression_auc)
-    warnings += lone_rule_warnings(seeds, thresholds)
     suggestion = Suggestion(
         folder=out_dir, plan=plan, train_leads={o.lead_id for o in train},
         holdout_leads={o.lead_id for o in holdout}, weights=weights_table, backtest=result,
@@ -975,23 +976,6 @@ def merge_warnings(result: BacktestResult, held_candidate: list[Observation], fe
     if regression_auc is not None and suggested_auc is not None and regression_auc - suggested_auc > 0.05:
         warnings.append(f"The candidate's rules (the rules kept, whole points, caps) cost {regression_auc - suggested_auc:.3f} "
                         f"of ROC AUC against the unrounded regression on every usable column ({regression_auc}).")
-    return warnings
-
-
-def lone_rule_warnings(seeds: dict[str, list[dict]], thresholds: dict[str, ThresholdChoice]) -> list[str]:
-    """A learned rule whose points alone reach a model's MQL threshold: every lead it fires for is
-    an MQL whatever else it did, which is rarely what a reviewer means."""
-    warnings = []
-    for name in ("fit_rules", "behaviour_rules"):
-        for row in seeds.get(name, []):
-            top = float(row.get("max_points") or row["points"]) if name == "behaviour_rules" else float(row["points"])
-            reached = [m for m, t in sorted(thresholds.items()) if top >= t.threshold]
-            if reached:
-                warnings.append(
-                    f"Rule {row['rule_id']} alone gives up to {_signed(top)} points, at or above the MQL threshold of "
-                    f"{', '.join(reached)}: every lead it fires for becomes an MQL whatever else it did. Keep it only "
-                    "if that is meant."
-                )
     return warnings
 
 

@@ -146,7 +146,7 @@ def test_backtest_usage_errors_exit_2(cli_env: Path) -> None:
     as_history = leadscore("backtest", "--candidate", str(good), "--start", "2026-05-01", "--as-of", "2026-06-30",
                            "--shape", "history")
     assert as_history.returncode == 2
-    assert "the last usable day is 2026-04-01" in as_history.stdout + as_history.stderr
+    assert "the last day that can be judged is 2026-04-01" in as_history.stdout + as_history.stderr
     assert "move --start to 2026-04-01 or earlier" in as_history.stdout + as_history.stderr
 
     live = leadscore("suggest-weights", "--out", str(PROJECT_DIR / "seeds"), "--as-of", "2026-06-30")

@@ -256,20 +256,6 @@ def test_expected_gain_warns_about_shares_ranges_and_dominant_rules() -> None:
     assert "only 0.50% of the held-out leads are MQLs (below 1%)" in warnings_for(few)
 
 
-def test_a_rule_whose_points_alone_make_an_mql_is_flagged() -> None:
-    from leadscore.suggest_weights import ThresholdChoice, lone_rule_warnings
-
-    seeds = {
-        "fit_rules": [{"rule_id": "fit_status_qualified", "points": 60}, {"rule_id": "fit_city_x", "points": 12}],
-        "behaviour_rules": [{"rule_id": "beh_demo", "points": 20, "repeat_points": 10, "max_points": 60}],
-    }
-    thresholds = {"default": ThresholdChoice(55.0, "best F1", 0.2), "other": ThresholdChoice(65.0, "best F1", 0.2)}
-    warnings = lone_rule_warnings(seeds, thresholds)
-    assert len(warnings) == 2
-    assert warnings[0].startswith("Rule fit_status_qualified alone gives up to +60 points") and "of default:" in warnings[0]
-    assert warnings[1].startswith("Rule beh_demo alone gives up to +60 points")
-
-
 @pytest.mark.parametrize("target", [0.1, 0.25, 0.4])
 def test_a_target_share_threshold_lands_within_a_step_of_the_target(target: float) -> None:
     rng = np.random.default_rng(9)
