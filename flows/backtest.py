@@ -556,6 +556,20 @@ def plan_from_landed_data(
     return plan_observations(span, request, window_days)
 
 
+def resolve_plan(run: SeedSetRun, request: HistoryRequest | ObservationPlan, window_days: int,
+                 progress: Progress | None = None) -> ObservationPlan:
+    """The plan given (the run's seeds only loaded), or one made from the landed data; said
+    through progress either way."""
+    if isinstance(request, ObservationPlan):
+        run.load(test=False)
+        plan = request
+    else:
+        plan = plan_from_landed_data(run, request, window_days)
+    if progress:
+        progress(plan.describe())
+    return plan
+
+
 def explain_observations(observations: list[Observation], plan: ObservationPlan) -> str | None:
     """Why these observations cannot be judged (none, or no conversion), naming counts and
     dates and what would fix it; None when they can."""
@@ -686,13 +700,7 @@ def run_backtest(
     with DbtProject(settings, work) as project:
         ours = SeedSetRun(project, LIVE, live, progress)
         theirs = SeedSetRun(project, CANDIDATE, candidate, progress)
-        if isinstance(request, ObservationPlan):
-            plan = request
-            ours.load(test=False)
-        else:
-            plan = plan_from_landed_data(ours, request, window)
-        if progress:
-            progress(plan.describe())
+        plan = resolve_plan(ours, request, window, progress)
         # the candidate's seed tests before any scoring: a bad weight stops the backtest at once
         theirs.load(test=True)
         for run in (theirs, ours):

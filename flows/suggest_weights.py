@@ -61,7 +61,7 @@ from leadscore.backtest import (
     conversion_window_days,
     explain_observations,
     mql_flips,
-    plan_from_landed_data,
+    resolve_plan,
     roc_auc,
     write_outputs,
 )
@@ -775,13 +775,7 @@ def suggest_weights(
     window = conversion_window_days(settings.project_dir)
     with DbtProject(settings, work) as project:
         live = SeedSetRun(project, LIVE, None, progress)
-        if isinstance(request, ObservationPlan):
-            plan = request
-            live.load(test=False)
-        else:
-            plan = plan_from_landed_data(live, request, window)
-        if progress:
-            progress(plan.describe())
+        plan = resolve_plan(live, request, window, progress)
         live.score(plan.days)
         live.observe(plan)
         live_observations = live.observations(plan)

@@ -123,6 +123,19 @@ def _browsing(rng: np.random.Generator, engaged: np.ndarray) -> tuple[np.ndarray
     return views, seconds
 
 
+def _intent(rng: np.random.Generator, people: dict[str, np.ndarray], rate: float):
+    """Per lead: whether it clicks an e-mail, its page views, seconds per view, minutes on site and
+    whether it converts (the planted log-odds plus noise, at the overall `rate`)."""
+    count = len(people["lead_id"])
+    engaged = rng.random(count)
+    clicked = rng.random(count) < 0.25
+    views, seconds = _browsing(rng, engaged)
+    minutes = views * seconds / 60
+    logits = _propensity(people, clicked, minutes) + 0.6 * rng.standard_normal(count)
+    converts = rng.random(count) < 1 / (1 + np.exp(-(logits + _intercept_for(logits, rate))))
+    return clicked, views, seconds, minutes, converts
+
+
 def write_export(landing: Path, leads: int = 2000, seed: int = 15, export_day: date = date(2026, 3, 1),
                  span_days: int = 60, rate: float = 0.39) -> Planted:
     """A one-off export: events over the `span_days` days up to `export_day`, outcomes 3 to 20
@@ -132,12 +145,7 @@ def write_export(landing: Path, leads: int = 2000, seed: int = 15, export_day: d
     people = _leads(rng, leads)
     first_day = export_day - timedelta(days=span_days - 1)
     created_offset = rng.integers(0, span_days, leads)
-    engaged = rng.random(leads)
-    clicked = rng.random(leads) < 0.25
-    views, seconds = _browsing(rng, engaged)
-    minutes = views * seconds / 60
-    logits = _propensity(people, clicked, minutes) + 0.6 * rng.standard_normal(leads)
-    converts = rng.random(leads) < 1 / (1 + np.exp(-(logits + _intercept_for(logits, rate))))
+    clicked, views, seconds, minutes, converts = _intent(rng, people, rate)
     job_seeker = rng.random(leads) < 0.05
     converts &= ~job_seeker
     early = (rng.random(leads) < 0.02) & (created_offset < span_days - 15) & ~job_seeker
@@ -195,12 +203,7 @@ def write_history(landing: Path, leads: int = 1500, seed: int = 16, as_of: date 
     people = _leads(rng, leads)
     first_day = as_of - timedelta(days=history_days)
     created_offset = rng.integers(0, history_days - 5, leads)
-    engaged = rng.random(leads)
-    clicked = rng.random(leads) < 0.25
-    views, seconds = _browsing(rng, engaged)
-    minutes = views * seconds / 60
-    logits = _propensity(people, clicked, minutes) + 0.6 * rng.standard_normal(leads)
-    converts = rng.random(leads) < 1 / (1 + np.exp(-(logits + _intercept_for(logits, rate))))
+    clicked, views, seconds, minutes, converts = _intent(rng, people, rate)
 
     created, events, lifecycle = [], [], []
     planted = Planted(lead_ids=list(people["lead_id"]), as_of=as_of,
