@@ -10,7 +10,7 @@ export PREFECT_SERVER_ANALYTICS_ENABLED := false
 export PREFECT_HOME ?= $(CURDIR)/.prefect
 export PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS := 120
 
-.PHONY: setup demo test lint clean
+.PHONY: setup demo test test-fast lint clean
 
 setup: $(VENV)/.installed
 
@@ -31,8 +31,13 @@ demo: setup
 
 # pytest includes the lint checks below (tests/python/test_project_hygiene.py) and, when a
 # PostgreSQL server is reachable (LEADSCORE_PG_*), the same project on Postgres and Spark.
+# Two workers on two cores; tests sharing a module's build stay in one worker (loadfile).
 test: setup
-	$(BIN)/pytest
+	$(BIN)/pytest -n 2 --dist loadfile
+
+# While you work: pure Python tests and every dbt unit test on an empty build (about a minute).
+test-fast: setup
+	$(BIN)/pytest -m fast
 
 # sqlfluff over models/ and macros/, then dbt-bouncer's conventions on the parsed project.
 lint: setup

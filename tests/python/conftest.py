@@ -4,6 +4,11 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,6 +18,9 @@ from leadscore.settings import Settings
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 PROJECT_PARTS = ("dbt_project.yml", "profiles.yml", "models", "macros", "seeds", "tests")
+
+# The fast lane (`make test-fast`): pure Python and every dbt unit test, no warehouse builds.
+FAST_MODULES = {"test_learning_units.py", "test_dbt_unit_tests.py", "test_demo_data.py"}
 
 os.environ.setdefault("DO_NOT_TRACK", "1")
 os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
@@ -80,11 +88,61 @@ def prefect_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("prefect_home")
 
 
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _healthy(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:
+            return response.status == 200
+    except OSError:
+        return False
+
+
+@pytest.fixture(scope="session")
+def prefect_api_url(prefect_home: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """One Prefect server on loopback for every `leadscore run` subprocess of the session, as a
+    scheduled deployment has: without it each run would start (and migrate) its own temporary
+    server. Tests of the temporary server itself leave PREFECT_API_URL unset."""
+    port = _free_port()
+    log = tmp_path_factory.mktemp("prefect_server") / "server.log"
+    environment = {
+        **os.environ,
+        "PREFECT_HOME": str(prefect_home),
+        "PREFECT_UI_ENABLED": "false",
+        "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+    }
+    environment.pop("PREFECT_API_URL", None)
+    command = [str(Path(sys.executable).parent / "prefect"), "server", "start", "--host", "127.0.0.1", "--port", str(port)]
+    with log.open("w") as output:
+        server = subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT, env=environment)
+    url = f"http://127.0.0.1:{port}/api"
+    try:
+        deadline = time.monotonic() + 120
+        while not _healthy(f"{url}/health"):
+            assert server.poll() is None, f"prefect server exited with {server.returncode}:\n{log.read_text()[-3000:]}"
+            assert time.monotonic() < deadline, f"prefect server not healthy after 120 s:\n{log.read_text()[-3000:]}"
+            time.sleep(0.2)
+        yield url
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+
+
 @pytest.fixture
-def cli_env(isolated_dbt: Path, prefect_home: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def cli_env(isolated_dbt: Path, prefect_home: Path, prefect_api_url: str, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Two hand-made leads in a landing folder and every setting of the CLI pointing into
-    tmp_path, for tests that run the `leadscore` console script as a subprocess."""
+    tmp_path, for tests that run the `leadscore` console script as a subprocess (against the
+    session's Prefect server)."""
     monkeypatch.setenv("PREFECT_HOME", str(prefect_home))
+    monkeypatch.setenv("PREFECT_API_URL", prefect_api_url)
     landing = isolated_dbt / "landing"
     write_csv(
         landing / "leads.csv",
@@ -104,3 +162,9 @@ def cli_env(isolated_dbt: Path, prefect_home: Path, monkeypatch: pytest.MonkeyPa
     }.items():
         monkeypatch.setenv(name, str(value))
     return isolated_dbt
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if item.path.name in FAST_MODULES and not item.get_closest_marker("slow"):
+            item.add_marker(pytest.mark.fast)

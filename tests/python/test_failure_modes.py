@@ -62,8 +62,10 @@ class World:
         return Result(done.returncode, done.stdout + done.stderr)
 
     def start(self, *args: str) -> subprocess.Popen:
+        """A run in the background with its own temporary Prefect server (no PREFECT_API_URL)."""
         return subprocess.Popen(
-            [str(LEADSCORE), *args], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=self.env
+            [str(LEADSCORE), *args], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+            env=without_prefect_api(self.env),
         )
 
     @property
@@ -76,6 +78,10 @@ class World:
             return db.execute(
                 "select run_id, as_of_date, status, message from leadscore_runs order by started_at"
             ).fetchall()
+
+
+def without_prefect_api(env: dict[str, str]) -> dict[str, str]:
+    return {name: value for name, value in env.items() if name != "PREFECT_API_URL"}
 
 
 def one_line(text: str) -> str:
@@ -145,7 +151,7 @@ def landing_rows(landing: Path) -> None:
 
 
 @pytest.fixture(scope="module")
-def world(tmp_path_factory: pytest.TempPathFactory, prefect_home: Path) -> World:
+def world(tmp_path_factory: pytest.TempPathFactory, prefect_home: Path, prefect_api_url: str) -> World:
     """A copy of the project (a test may plant a failing data test in it), a landing folder and
     every setting pointing into one temporary folder; the host's time zone set to one whose date
     is not the UTC date."""
@@ -164,6 +170,7 @@ def world(tmp_path_factory: pytest.TempPathFactory, prefect_home: Path) -> World
         **os.environ,
         "TZ": zone,
         "PREFECT_HOME": str(prefect_home),
+        "PREFECT_API_URL": prefect_api_url,
         "DBT_TARGET_PATH": str(root / "dbt_target"),
         "DBT_LOG_PATH": str(root / "dbt_logs"),
         "LEADSCORE_PROJECT_DIR": str(project),
@@ -460,7 +467,7 @@ def test_sigterm_stops_the_run_and_its_prefect_server_and_publishes_nothing(
 def test_sigkill_of_the_run_takes_its_prefect_server_with_it(cli_env: Path) -> None:
     run = subprocess.Popen(
         [str(LEADSCORE), "run", "--as-of", "2026-03-31"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        env=os.environ.copy(),
+        env=without_prefect_api(dict(os.environ)),
     )
     try:
         wait_for(lambda: prefect_server_child(run.pid), 120, "the run's Prefect server")

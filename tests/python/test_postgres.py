@@ -33,7 +33,8 @@ def build_on(target: str, work: Path, landing: Path, monkeypatch: pytest.MonkeyP
     settings = Settings.resolve(
         project_dir=PROJECT_DIR, duckdb_path=work / "warehouse" / "leadscore.duckdb", landing_dir=landing, target=target
     )
-    return build(settings, AS_OF)
+    # the unit tests check the SQL on each engine: on DuckDB test_dbt_unit_tests runs them
+    return build(settings, AS_OF, unit_tests=target != "duckdb")
 
 
 @pytest.fixture(scope="module")
@@ -76,12 +77,12 @@ def test_loader_puts_every_landing_row_into_a_text_table(engines: dict[str, Any]
 def test_full_dbt_build_passes_on_postgres_with_every_test(engines: dict[str, Any]) -> None:
     postgres, duck = engines["postgres"], engines["duckdb"]
     assert postgres.success
-    for kind in ("seed", "model", "test", "unit_test"):
+    for kind in ("seed", "model", "test"):
         on_postgres = {o.unique_id for o in postgres.outcomes if o.resource_type == kind}
         on_duckdb = {o.unique_id for o in duck.outcomes if o.resource_type == kind}
         assert on_postgres == on_duckdb and on_duckdb, (kind, on_postgres ^ on_duckdb)
         assert postgres.count(kind, "error") == postgres.count(kind, "fail") == 0, kind
-    assert postgres.count("unit_test", "pass") == duck.count("unit_test", "pass") >= 30
+    assert postgres.count("unit_test", "pass") == postgres.count("unit_test") >= 30
 
 
 @pytest.mark.parametrize("table", sorted(COMPARED))

@@ -48,7 +48,7 @@ spark.sparkContext.setLogLevel("ERROR")
 print("loaded", load_spark(landing, spark, "landing"), flush=True)
 settings = Settings.resolve(project_dir=Path(sys.argv[3]), duckdb_path=out / "unused.duckdb", landing_dir=landing, target="spark")
 try:
-    result = build(settings, date.fromisoformat(sys.argv[4]))
+    result = build(settings, date.fromisoformat(sys.argv[4]), unit_tests=True)
 except DbtBuildError as error:
     print(error, flush=True)
     sys.exit(1)
