@@ -42,18 +42,22 @@ def make_settings(tmp_path: Path, landing: Path, project_dir: Path = PROJECT_DIR
     )
 
 
-@pytest.fixture
-def project_copy(tmp_path: Path) -> Iterator[Path]:
-    """A copy of the dbt project whose seeds a test may edit."""
-    copy = tmp_path / "project"
-    copy.mkdir()
+def copy_project(dest: Path) -> Path:
+    """A copy of the dbt project at `dest`, whose seeds and tests a test may edit."""
+    dest.mkdir(parents=True)
     for part in PROJECT_PARTS:
         source = PROJECT_DIR / part
         if source.is_dir():
-            shutil.copytree(source, copy / part, ignore=shutil.ignore_patterns("python", "__pycache__"))
+            shutil.copytree(source, dest / part, ignore=shutil.ignore_patterns("python", "__pycache__"))
         else:
-            shutil.copy2(source, copy / part)
-    yield copy
+            shutil.copy2(source, dest / part)
+    return dest
+
+
+@pytest.fixture
+def project_copy(tmp_path: Path) -> Iterator[Path]:
+    """A copy of the dbt project whose seeds a test may edit."""
+    yield copy_project(tmp_path / "project")
 
 
 def write_csv(path: Path, header: str, rows: list[str]) -> Path:

@@ -10,14 +10,13 @@ import csv
 import hashlib
 import json
 import os
-import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from conftest import PROJECT_DIR, PROJECT_PARTS
+from conftest import copy_project
 from test_learning_data import Planted, write_export, write_history
 
 LEADSCORE = Path(sys.executable).parent / "leadscore"
@@ -52,17 +51,6 @@ class Case:
 
     def work_database(self, seed_set: str) -> Path:
         return self.candidate / "report" / "work" / seed_set / "scores.duckdb"
-
-
-def copy_project(dest: Path) -> Path:
-    dest.mkdir(parents=True)
-    for part in PROJECT_PARTS:
-        source = PROJECT_DIR / part
-        if source.is_dir():
-            shutil.copytree(source, dest / part, ignore=shutil.ignore_patterns("python", "__pycache__"))
-        else:
-            shutil.copy2(source, dest / part)
-    return dest
 
 
 def set_report_settings(project: Path, **values) -> None:

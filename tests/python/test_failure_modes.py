@@ -24,7 +24,7 @@ from zoneinfo import ZoneInfo
 import duckdb
 import pytest
 
-from conftest import PROJECT_DIR, PROJECT_PARTS, write_csv
+from conftest import PROJECT_DIR, copy_project, write_csv
 
 LEADSCORE = Path(sys.executable).parent / "leadscore"
 # UTC+14 and UTC-12: at any instant at least one of them has another date than UTC
@@ -156,14 +156,7 @@ def world(tmp_path_factory: pytest.TempPathFactory, prefect_home: Path, prefect_
     every setting pointing into one temporary folder; the host's time zone set to one whose date
     is not the UTC date."""
     root = tmp_path_factory.mktemp("failure_modes")
-    project = root / "project"
-    project.mkdir()
-    for part in PROJECT_PARTS:
-        source = PROJECT_DIR / part
-        if source.is_dir():
-            shutil.copytree(source, project / part, ignore=shutil.ignore_patterns("python", "__pycache__"))
-        else:
-            shutil.copy2(source, project / part)
+    project = copy_project(root / "project")
     landing_rows(root / "landing")
     zone = zone_with_another_date()
     env = {
