@@ -9,12 +9,19 @@ from `random()`: every draw is `hash(seed, key, subkey, salt)`, so the same argu
 same files, row for row, whatever the number of threads (with the same DuckDB version, whose hash
 function is not promised to stay the same across releases).
 
-Each lead has hidden traits: *fit* (seniority, industry, company size, business model, business
-e-mail, not a student or competitor) and *intent* (random, heavy tailed). Intent alone sets how
-many high-signal events a lead produces (pricing, demo, contact, webinars, content) and how recent
-they are; fit and intent alone set the chance of reaching sql, opportunity and won. Blog views,
-social engagement and e-mail opens come from traits that have nothing to do with conversion, and
-job seekers (careers pages) never convert.
+Each lead has hidden traits, *fit* (seniority, industry, company size, business model, business
+e-mail, not a student or competitor) and *intent* (random), and one buying journey: a few weeks,
+starting soon after the lead was created, in which it views product and pricing pages, downloads
+content, registers for webinars and may ask for a demo or to talk to sales, more of each the
+higher its intent. At the journey's end it reaches sql, days later, with odds set by its fit and
+by what it did on the journey (shaped like the behaviour seeds: a first event counts most,
+repeats less, up to a cap), so a score taken while a lead is in its journey predicts sql within
+the reports' 90-day window. Journeys that end without sql are often rejected by sales. Blog views,
+site visits, social engagement and e-mail opens come from traits that have nothing to do with
+conversion and happen mostly while the lead is engaged (up to a little after its journey), so
+leads whose journey is over go quiet and the seeds' decay rules see it; job seekers (careers
+pages) never convert. `demo_truth.json` gives every planted weight and, measured on the written
+data as the calibration report counts it, each driver's conversion rates within the window.
 
 A lead's events are built as one list per lead, sorted by time inside the list and kept in a
 table of one row per lead; unnesting it gives an events file ordered by lead and time, with dense
@@ -24,6 +31,7 @@ event ids, without a global sort of the events.
 from __future__ import annotations
 
 import json
+import math
 import shutil
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -254,9 +262,35 @@ STUDENT_NEEDS = ("University project", "Thesis research", "Learning data analyti
 REJECTION_FALLBACK = ("Bad timing", "No budget", "Duplicate")
 LOST_REASONS = (("Chose competitor", 40), ("Price", 30), ("No decision", 30))
 
-# Conversion model (log-odds). Intercepts were tuned so ~8-15% of leads reach sql, ~35% of sqls
-# reach opportunity and ~30% of opportunities are won.
-SQL_INTERCEPT, SQL_FIT, SQL_INTENT = -3.9, 1.0, 1.4
+# The buying journey: when a lead is in the market and does what the scoring seeds reward.
+JOURNEY_START_MEAN_DAYS = 20  # after the lead was created (leads older than the window: any day of it)
+JOURNEY_MIN_DAYS, JOURNEY_EXTRA_MEAN_DAYS = 20, 40  # length: the minimum plus an exponential
+PRICING_FROM = 0.4  # pricing pages in the later part of the journey (share of its length)
+HAND_RAISE_DAYS = 7  # demo requests and contact sales in the journey's last days
+JOURNEY_INTENSITY = 0.435  # scales the journey's product, pricing, content and webinar events
+# A lead is engaged (reads the blog, opens e-mail, engages on social) mostly from when it was
+# created, or shortly before its journey, to a while after the journey; then it goes quiet.
+ENGAGED_LEAD_IN_MEAN_DAYS, ENGAGED_TAIL_MEAN_DAYS = 30, 15
+QUIET_SHARE = 0.05  # share of a lead's blog, site and social activity at any time of the window
+QUIET_OPEN_FACTOR = 0.05  # e-mail open rate outside the engaged period, relative to inside
+SQL_DELAY_MEAN_DAYS = 10  # sales accepts the lead this long (mean, exponential) after the journey
+
+# Conversion model (log-odds): the chance that a journey ends at sql is set by fit and by what the
+# lead did on it, never by the latent intent directly. Tuned so ~8-15% of leads reach sql, ~35% of
+# sqls reach opportunity and ~30% of opportunities are won.
+SQL_INTERCEPT, SQL_FIT = -6.5, 1.5
+# (driver, journey count, log-odds of the first, of each repeat, at most): shaped like the
+# behaviour seeds (points, repeat points, cap), with weights of their own
+JOURNEY_DRIVERS: tuple[tuple[str, str, float, float, float], ...] = (
+    ("hand_raise", "n_demo + n_contact", 3.0, 0.3, 3.3),
+    ("content", "n_content", 2.2, 0.3, 2.8),
+    ("webinar", "n_webinar", 1.8, 0.3, 2.4),
+    ("pricing", "n_pricing", 1.4, 0.4, 2.2),
+    ("product", "n_product", 0.5, 0.2, 1.3),
+)
+# Sales rejects a journey that ended without sql: chance by what the lead showed
+REJECTED_BAD_FIT_NOTICED, REJECTED_BAD_FIT = 0.7, 0.05  # students, competitors, personal e-mail
+REJECTED_HAND_RAISER, REJECTED_BUSY_JOURNEY, REJECTED_OTHER = 0.6, 0.4, 0.004
 OPP_INTERCEPT, OPP_FIT, OPP_INTENT = -1.9, 0.5, 0.6
 WON_INTERCEPT, WON_FIT, WON_INTENT = -1.85, 0.4, 0.4
 
@@ -264,8 +298,8 @@ GENERATOR_THREADS = 2
 SCRATCH_ROW_GROUP = 8192
 
 # Mean e-mail and web events per lead at scale 1; used to scale streams to events_per_lead.
-EMAIL_EVENTS_AT_SCALE_1 = 26.4
-WEB_EVENTS_AT_SCALE_1 = 15.4
+EMAIL_EVENTS_AT_SCALE_1 = 23.47
+WEB_EVENTS_AT_SCALE_1 = 12.67
 
 
 @dataclass(frozen=True)
@@ -333,10 +367,11 @@ def generate_demo_data(
         for statement in _event_offsets_sql():
             con.execute(statement)
         counts["events"] = _copy(con, _events_output_sql(plan), out_dir / f"events.{file_format}", file_format)
+        con.execute(_truth_events_sql(plan))
         con.execute("drop table scratch.ev_lists")
         report("lifecycle")
         counts["lifecycle"] = _copy(con, _lifecycle_sql(), out_dir / f"lifecycle.{file_format}", file_format)
-        truth = _truth(con, plan, counts, file_format, events_per_lead)
+        truth = _truth(con, plan, counts, file_format, events_per_lead, _window_effects(con, plan))
     finally:
         con.close()
         shutil.rmtree(tmp_dir, ignore_errors=True)
@@ -613,10 +648,19 @@ def _fit_sql() -> str:
     )
 
 
+def _sql_logit_sql() -> str:
+    terms = " ".join(
+        f"+ (case when {count} > 0 then least({cap}, {first} + {repeat} * ({count} - 1)) else 0 end)"
+        for _, count, first, repeat, cap in JOURNEY_DRIVERS
+    )
+    return f"{SQL_INTERCEPT} + {SQL_FIT} * fit {terms}"
+
+
 def _leads_sql(plan: _Plan) -> str:
     end_d = plan.end_s // DAY
     country_name = " ".join(f"when {_lit(k)} then {_lit(v)}" for k, v in COUNTRY_NAMES.items())
     email_units = f"greatest(0, {plan.weeks} - w0) * 2"
+    journey_scale = JOURNEY_INTENSITY * plan.web_scale
     return f"""
     create temp table leads_g as
     with draws as (
@@ -691,6 +735,9 @@ def _leads_sql(plan: _Plan) -> str:
             coalesce(a.industry, free_industry) as h_industry,
             coalesce(a.business_model, free_model) as h_model,
             a.account_id,
+            a.industry as account_industry,
+            a.business_model as account_model,
+            a.employee_count,
             a.name as account_name,
             coalesce(a.mail_domain, a.domain) as account_domain,
             a.country as account_country
@@ -715,28 +762,42 @@ def _leads_sql(plan: _Plan) -> str:
             t.*,
             {_fit_sql()} as fit,
             0.3 + 0.7 * ({plan.end_s} - a0) / {365 * DAY}.0 as exposure,
-            -- high intent leads are more often active in the last 60 days
-            u(lead_num, 0, 'recent') < 0.2 + 0.6 * sigmoid(1.5 * (intent_z - 0.8)) as recent,
-            u(lead_num, 0, 'burst_end') as r_burst_end,
-            expo(lead_num, 0, 'burst_len') as e_burst_len
+            -- the buying journey: leads created in the window start it soon after they were
+            -- created, leads created before the window at any time of it
+            case when created_s < {plan.start_s}
+                then {plan.start_s} + floor(u(lead_num, 0, 'journey_start')
+                    * {plan.end_s - plan.start_s + JOURNEY_START_MEAN_DAYS * DAY})::bigint
+                else a0 + floor(expo(lead_num, 0, 'journey_start') * {JOURNEY_START_MEAN_DAYS * DAY})::bigint
+            end as journey_start,
+            {JOURNEY_MIN_DAYS * DAY} + floor(expo(lead_num, 0, 'journey_len') * {JOURNEY_EXTRA_MEAN_DAYS * DAY})::bigint
+                as journey_len
         from timed2 t
     ),
-    bursts as (
+    journeys as (
         select
             t.*,
-            greatest(a0, least({plan.end_s}, case when recent
-                then {plan.end_s} - floor(r_burst_end * 60 * {DAY})::bigint
-                else a0 + floor(r_burst_end * ({plan.end_s} - a0))::bigint
-            end)) as burst_end
-        from traits t
-    ),
-    bursts2 as (
-        select
-            b.*,
-            greatest(a0, burst_end - {2 * DAY} - floor(e_burst_len * {10 * DAY})::bigint) as burst_start,
+            -- the journey may run past end_date: its later events and outcome are not known yet
+            journey_start + journey_len as journey_end,
+            case when created_s < {plan.start_s}
+                then greatest(a0, journey_start
+                    - floor(expo(lead_num, 0, 'engaged_lead_in') * {ENGAGED_LEAD_IN_MEAN_DAYS * DAY})::bigint)
+                else a0
+            end as engaged_start,
+            journey_start + journey_len
+                + floor(expo(lead_num, 0, 'engaged_tail') * {ENGAGED_TAIL_MEAN_DAYS * DAY})::bigint as engaged_end,
+            journey_start + floor({PRICING_FROM} * journey_len)::bigint as pricing_start,
+            greatest(journey_start, journey_start + journey_len - {HAND_RAISE_DAYS * DAY}) as hand_raise_start,
             greatest(0, floor((created_s - {_epoch(plan.first_tuesday, time(0))}) / {WEEK}))::integer as w0,
             u(lead_num, 0, 'subscribed') < {0.62 * plan.email_scale} as subscribed
-        from bursts b
+        from traits t
+    ),
+    engaged as (
+        select
+            j.*,
+            -- the e-mail weeks of the engaged period
+            floor((engaged_start - {_epoch(plan.first_tuesday, time(0))}) / {WEEK})::integer as engaged_w0,
+            floor((engaged_end - {_epoch(plan.first_tuesday, time(0))}) / {WEEK})::integer as engaged_w1
+        from journeys j
     ),
     counts as (
         select
@@ -753,20 +814,22 @@ def _leads_sql(plan: _Plan) -> str:
             cnt({1.0 * plan.web_scale} * exp(1.0 * social_z) * exposure, lead_num, 0, 'n_social') as n_social,
             cnt((case when job_seeker then 5.0 else 0.03 end) * {plan.web_scale} * exposure, lead_num, 0, 'n_careers')
                 as n_careers,
-            cnt({1.2 * plan.web_scale} * exp(1.0 * intent_z), lead_num, 0, 'n_product') as n_product,
-            cnt({0.35 * plan.web_scale} * exp(1.3 * intent_z), lead_num, 0, 'n_pricing') as n_pricing,
-            cnt({0.25 * plan.web_scale} * exp(1.0 * intent_z), lead_num, 0, 'n_content') as n_content,
-            cnt({0.12 * plan.web_scale} * exp(1.0 * intent_z), lead_num, 0, 'n_webinar') as n_webinar,
+            cnt({1.2 * journey_scale} * exp(1.0 * intent_z), lead_num, 0, 'n_product') as n_product,
+            cnt({0.35 * journey_scale} * exp(1.3 * intent_z), lead_num, 0, 'n_pricing') as n_pricing,
+            cnt({0.25 * journey_scale} * exp(1.0 * intent_z), lead_num, 0, 'n_content') as n_content,
+            cnt({0.12 * journey_scale} * exp(1.0 * intent_z), lead_num, 0, 'n_webinar') as n_webinar,
             (u(lead_num, 0, 'n_demo') < sigmoid(-4.0 + 1.5 * intent_z))::integer
                 * (1 + (u(lead_num, 0, 'n_demo_again') < 0.15)::integer) as n_demo,
             (u(lead_num, 0, 'n_contact') < sigmoid(-4.6 + 1.3 * intent_z))::integer as n_contact
-        from bursts2 b
+        from engaged b
     ),
     converted as (
         select
             c.*,
-            not job_seeker and u(lead_num, 0, 'cv_sql')
-                < sigmoid({SQL_INTERCEPT} + {SQL_FIT} * fit + {SQL_INTENT} * intent_z) as reach_sql,
+            -- the planted truth: sql at the end of the journey, with odds set by fit and by what
+            -- the lead did on its journey (job seekers never convert)
+            not job_seeker and u(lead_num, 0, 'cv_sql') < sigmoid({_sql_logit_sql()}) as converts,
+            journey_end + 3600 + floor(expo(lead_num, 0, 'sql_delay') * {SQL_DELAY_MEAN_DAYS * DAY})::bigint as sql_s,
             u(lead_num, 0, 'cv_opp') < sigmoid({OPP_INTERCEPT} + {OPP_FIT} * fit + {OPP_INTENT} * intent_z)
                 as pass_opp,
             u(lead_num, 0, 'cv_won') < sigmoid({WON_INTERCEPT} + {WON_FIT} * fit + {WON_INTENT} * intent_z)
@@ -776,14 +839,14 @@ def _leads_sql(plan: _Plan) -> str:
     staged as (
         select
             c.*,
-            reach_sql and pass_opp as reach_opp,
-            reach_sql and pass_opp and pass_won as won,
-            reach_sql and pass_opp and not pass_won as lost,
-            least({plan.end_s}, burst_end + 3600 + floor(expo(lead_num, 0, 'sql_delay') * {1.5 * DAY})::bigint)
-                as sql_s,
-            least({plan.end_s}, burst_end + 1800 + floor(expo(lead_num, 0, 'rej_delay') * {2 * DAY})::bigint)
-                as rejected_s,
+            -- a conversion after end_date has not happened yet
+            converts and sql_s <= {plan.end_s} as reach_sql,
+            converts and sql_s <= {plan.end_s} and pass_opp as reach_opp,
+            converts and sql_s <= {plan.end_s} and pass_opp and pass_won as won,
+            converts and sql_s <= {plan.end_s} and pass_opp and not pass_won as lost,
+            journey_end + 1800 + floor(expo(lead_num, 0, 'rej_delay') * {2 * DAY})::bigint as rejected_s,
             (n_demo + n_contact > 0) as hand_raiser,
+            ((n_content > 0)::integer + (n_webinar > 0)::integer + (n_pricing > 0)::integer >= 2) as busy_journey,
             (is_competitor or seniority = 'student' or is_personal) as bad_fit
         from converted c
     ),
@@ -794,11 +857,14 @@ def _leads_sql(plan: _Plan) -> str:
             sql_s + least(floor((2 + 10 * expo(lead_num, 0, 'opp_delay')) * {DAY})::bigint,
                 floor(u(lead_num, 0, 'opp_left') * ({plan.end_s} - sql_s))::bigint) as opp_s,
             won and u(lead_num, 0, 'skip_sql') < 0.05 as skip_sql,
-            not reach_sql and u(lead_num, 0, 'rejected') < case
-                when bad_fit and hand_raiser then 0.7
-                when bad_fit then 0.05
-                when hand_raiser then 0.3
-                else 0.004 end as rejected
+            -- sales looks at the leads that raised a hand or did much on their journey, and
+            -- rejects many of those whose journey ended without sql
+            not converts and rejected_s <= {plan.end_s} and u(lead_num, 0, 'rejected') < case
+                when bad_fit and (hand_raiser or busy_journey) then {REJECTED_BAD_FIT_NOTICED}
+                when bad_fit then {REJECTED_BAD_FIT}
+                when hand_raiser then {REJECTED_HAND_RAISER}
+                when busy_journey then {REJECTED_BUSY_JOURNEY}
+                else {REJECTED_OTHER} end as rejected
         from staged s
     ),
     staged3 as (
@@ -880,11 +946,13 @@ def _leads_sql(plan: _Plan) -> str:
 # What the events, lifecycle and truth steps need of a lead; the rest of leads_g is dropped
 # after the leads file is written, to leave memory to the per-lead event lists.
 LEAD_STATE_COLUMNS = (
-    "lead_num", "lead_id", "created_s", "a0", "burst_start", "burst_end", "device_pref",
+    "lead_num", "lead_id", "created_s", "a0", "journey_start", "journey_len", "journey_end", "pricing_start",
+    "hand_raise_start", "engaged_start", "engaged_end", "engaged_w0", "engaged_w1", "device_pref",
     "w0", "n_email_units", "unsub_week", "thu_seg", "p_open", "p_attend", "n_blog", "n_general",
     "n_social", "n_careers", "n_product", "n_pricing", "n_content", "n_webinar", "n_demo",
     "n_contact", "job_seeker", "bad_fit", "reach_sql", "reach_opp", "won", "lost", "skip_sql",
     "rejected", "sql_s", "opp_s", "close_s", "rejected_s", "rejected_reason", "lost_reason",
+    "seniority", "account_industry", "account_model", "employee_count", "is_personal", "is_competitor",
 )
 
 
@@ -932,10 +1000,23 @@ def _single_stream(stream: int, count: str, lo: str, hi: str, event: int) -> str
     return f"list_transform(list_transform(range({count}), {_hashes(stream, ['h1', 'h2'])}), lambda x: {struct})"
 
 
-def _paired_stream(stream: int, count: str, first: int, second: int) -> str:
-    """Units of two events inside the lead's burst: a page or form first, the action a little later."""
+def _engaged_stream(stream: int, count: str, event: int, plan: _Plan) -> str:
+    """Single events mostly in the lead's engaged period up to end_date, QUIET_SHARE of them at
+    any time; a lead engaged only after end_date (an old lead whose journey is still to come) is
+    spread over its whole time. Their number, like the stream's, grows with the lead's time in the
+    window, whatever part of it was engaged."""
+    # h1's top bits: evt_time reads its low 32 bits and the high 32 only modulo 5
+    quiet = f"(bits(x.h1, 48, 16) < {QUIET_SHARE} or engaged_start > {plan.end_s})"
+    lo = f"(case when {quiet} then a0 else engaged_start end)"
+    hi = f"(case when {quiet} then {plan.end_s} else least(engaged_end, {plan.end_s}) end)"
+    struct = _event_struct(f"evt_time({lo}, {hi}, x.h1, x.h2)", event, stream, "x.k", "0")
+    return f"list_transform(list_transform(range({count}), {_hashes(stream, ['h1', 'h2'])}), lambda x: {struct})"
+
+
+def _paired_stream(stream: int, count: str, lo: str, hi: str, first: int, second: int) -> str:
+    """Units of two events in [lo, hi]: a page or form first, the action a little later."""
     anchors = (
-        "lambda x: {'k': x.k, 'at': evt_time(burst_start, burst_end, x.h1, x.h2), "
+        f"lambda x: {{'k': x.k, 'at': evt_time({lo}, {hi}, x.h1, x.h2), "
         "'lead_in': 10 + floor(bits(x.h3, 0, 16) * 600)::bigint}"
     )
     pair = (
@@ -947,9 +1028,10 @@ def _paired_stream(stream: int, count: str, first: int, second: int) -> str:
 
 
 def _webinar_stream(plan: _Plan) -> str:
-    """Registration then attendance of a scheduled webinar (every other Wednesday, 16:00)."""
+    """Registration then attendance of a scheduled webinar (every other Wednesday, 16:00), at a
+    moment of the lead's journey."""
     first = _epoch(plan.first_wednesday, time(16, 0))
-    pick = "(burst_start + floor(bits(x.h1, 0, 32) * (burst_end - burst_start + 1))::bigint)"
+    pick = "(journey_start + floor(bits(x.h1, 0, 32) * (journey_len + 1))::bigint)"
     # the last webinar starting (with its 5 minute jitter) no later than the picked moment
     j = f"floor(({pick} - {first} - 300) / {2 * WEEK})::bigint"
     sessions = (
@@ -987,7 +1069,8 @@ def _email_campaigns(plan: _Plan) -> str:
         f"else thu_seg and bits(x.ha, 0, 16) < 0.8 end) or {last_week}, "
         f"'subscribed': x.w < unsub_week or {last_week}, 'last': {last_week}, "
         "'bounced': bits(x.ha, 16, 16) < 0.02, "
-        "'open_ok': bits(x.ha, 32, 16) < p_open, "
+        "'open_ok': bits(x.ha, 32, 16) < p_open * (case when x.w between engaged_w0 and engaged_w1 "
+        f"then 1.0 else {QUIET_OPEN_FACTOR} end), "
         "'click_ok': bits(x.ha, 48, 16) < 0.15, "
         f"'open_t': {send} + 60 + floor(-ln(1.0 - bits(x.hb, 16, 24)) * 21600)::bigint, "
         "'click_after': 5 + floor(bits(x.hb, 40, 12) * 300)::bigint, "
@@ -1034,7 +1117,8 @@ def _campaign_lists(plan: _Plan) -> tuple[list[str | None], list[str | None], li
             "nurture_roi_guide": "ROI Calculator Workbook",
         }.get(kind)
         contents += [None, thursday_content]
-    webinar_count = (plan.end_date - plan.first_wednesday).days // 14 + 1
+    # registrations up to end_date may be for a webinar held after it
+    webinar_count = (plan.end_date + timedelta(days=10) - plan.first_wednesday).days // 14 + 1
     webinars = [
         f"webinar_{plan.first_wednesday + timedelta(days=14 * j):%Y_%m_%d}" for j in range(max(1, webinar_count))
     ]
@@ -1076,18 +1160,27 @@ def _page_sql() -> str:
 def _event_lists_sql(plan: _Plan) -> str:
     """One row per lead with its events as a list sorted by time."""
     end_s = plan.end_s
+    engaged = [
+        _engaged_stream(S_BLOG, "n_blog", EV["page_view"], plan),
+        _engaged_stream(S_GENERAL, "n_general", EV["page_view"], plan),
+        _engaged_stream(S_SOCIAL, "n_social", EV["social_engagement"], plan),
+    ]
+    # the journey may run past end_date: only what happened by then is written
+    journey = [
+        _single_stream(S_PRODUCT, "n_product", "journey_start", "journey_end", EV["page_view"]),
+        _single_stream(S_PRICING, "n_pricing", "pricing_start", "journey_end", EV["page_view"]),
+        _paired_stream(
+            S_CONTENT, "n_content", "journey_start", "journey_end", EV["form_submission"], EV["content_download"]
+        ),
+        _webinar_stream(plan),
+        _paired_stream(S_DEMO, "n_demo", "hand_raise_start", "journey_end", EV["page_view"], EV["demo_request"]),
+        _paired_stream(S_CONTACT, "n_contact", "hand_raise_start", "journey_end", EV["page_view"], EV["contact_sales"]),
+    ]
     streams = [
         _email_stream(plan),
-        _single_stream(S_BLOG, "n_blog", "a0", str(end_s), EV["page_view"]),
-        _single_stream(S_GENERAL, "n_general", "a0", str(end_s), EV["page_view"]),
-        _single_stream(S_SOCIAL, "n_social", "a0", str(end_s), EV["social_engagement"]),
+        *engaged,
         _single_stream(S_CAREERS, "n_careers", "a0", str(end_s), EV["page_view"]),
-        _single_stream(S_PRODUCT, "n_product", "burst_start", "burst_end", EV["page_view"]),
-        _single_stream(S_PRICING, "n_pricing", "burst_start", "burst_end", EV["page_view"]),
-        _paired_stream(S_CONTENT, "n_content", EV["form_submission"], EV["content_download"]),
-        _webinar_stream(plan),
-        _paired_stream(S_DEMO, "n_demo", EV["page_view"], EV["demo_request"]),
-        _paired_stream(S_CONTACT, "n_contact", EV["page_view"], EV["contact_sales"]),
+        *(f"list_filter({stream}, lambda x: x.t <= {end_s - plan.start_s})" for stream in journey),
     ]
     return f"""
     create table scratch.ev_lists as
@@ -1220,9 +1313,232 @@ def _observed(con: duckdb.DuckDBPyConnection) -> dict[str, float | None]:
     return {name: round(float(value), 4) if value is not None else None for name, value in zip(names, row or ())}
 
 
+# ---------------------------------------------------------------------------------------------
+# What the planted drivers do over the reports' conversion window, measured on the written data
+
+CONVERSION_WINDOW_DAYS = 90  # report_settings.conversion_window_days
+OBSERVATION_EVERY_DAYS = 30
+# the window effects are measured on the first leads only, so they cost the same at any size
+TRUTH_SAMPLE_LEADS = 20_000
+
+# Each event type or page category of drivers and noise: a condition on event_type and page_url
+# (page views by the page_categories seed's patterns).
+_PAGE = "event_type = 'page_view' and page_url like "
+WINDOW_FEATURES: tuple[tuple[str, str], ...] = (
+    ("demo_request", "event_type = 'demo_request'"),
+    ("contact_sales", "event_type = 'contact_sales'"),
+    ("content_download", "event_type = 'content_download'"),
+    ("form_submission", "event_type = 'form_submission'"),
+    ("webinar_registration", "event_type = 'webinar_registration'"),
+    ("webinar_attendance", "event_type = 'webinar_attendance'"),
+    ("pricing", f"{_PAGE}'%/pricing%'"),
+    ("demo", f"{_PAGE}'%/demo%'"),
+    ("contact", f"{_PAGE}'%/contact%'"),
+    ("case_study", f"{_PAGE}'%/customers/%'"),
+    ("product", f"({_PAGE}'%/product/%' or {_PAGE}'%/features/%' or {_PAGE}'%/integrations/%')"),
+    ("careers", f"{_PAGE}'%/careers%'"),
+    ("blog", f"{_PAGE}'%/blog/%'"),
+    ("docs", f"{_PAGE}'%/docs/%'"),
+    ("investor_relations", f"{_PAGE}'%/investors%'"),
+    ("home_and_about", f"event_type = 'page_view' and page_url in ({_lit(SITE + '/')}, {_lit(SITE + '/about')})"),
+    ("social_engagement", "event_type = 'social_engagement'"),
+    ("email_open", "event_type = 'email_open'"),
+    ("email_click", "event_type = 'email_click'"),
+    ("email_bounce", "event_type = 'email_bounce'"),
+    ("unsubscribe", "event_type = 'unsubscribe'"),
+)
+SIZE_BANDS = ((10, "1-9"), (50, "10-49"), (200, "50-199"), (1000, "200-999"), (5000, "1000-4999"), (None, "5000+"))
+
+
+def _observation_days(plan: _Plan) -> list[date]:
+    """Every 30 days from 30 days after the window's start, while the day's whole conversion
+    window lies in the data."""
+    last = plan.end_date - timedelta(days=CONVERSION_WINDOW_DAYS)
+    days, day = [], plan.start_date + timedelta(days=OBSERVATION_EVERY_DAYS)
+    while day <= last:
+        days.append(day)
+        day += timedelta(days=OBSERVATION_EVERY_DAYS)
+    return days
+
+
+def _truth_events_sql(plan: _Plan) -> str:
+    """The sampled leads' events, as the events file holds them (type, time, page)."""
+    return f"""
+    create temp table truth_events as
+    with rows_ as (
+        select lead_num, unnest(evs) as x from scratch.ev_lists where lead_num <= {TRUTH_SAMPLE_LEADS}
+    ),
+    keyed as (
+        select lead_num, x, h(lead_num, x.s::bigint * 1000000000 + x.u, 'attr_a') as ha from rows_
+    )
+    select
+        lead_num,
+        x.t::bigint + {plan.start_s} as t,
+        {_list(EVENT_TYPES)}[x.e + 1] as event_type,
+        {_page_sql()} as page_url
+    from keyed
+    """
+
+
+def _window_effects(con: duckdb.DuckDBPyConnection, plan: _Plan) -> dict[str, object]:
+    """Conversion within the window after an observation day, as the calibration report counts
+    it: every lead that exists at the end of day d and is not yet at sql (or beyond) is an
+    observation of d; it converted when it reached sql (or beyond) within the next 90 days.
+    Rates with and without each event type or page category seen by the end of d, and by fit
+    attribute."""
+    days = _observation_days(plan)
+    result: dict[str, object] = {
+        "conversion_window_days": CONVERSION_WINDOW_DAYS,
+        "observation_days": [day.isoformat() for day in days],
+        "sample": f"leads L0000001 to L{min(plan.leads, TRUTH_SAMPLE_LEADS):07d}",
+        "definition": (
+            "an observation is a lead on an observation day: created by the end of the day and not at "
+            "sql or a later stage (opportunity, won, lost) by then; it converted when it reached one of "
+            f"them within the next {CONVERSION_WINDOW_DAYS} days. 'with' counts observations whose lead "
+            "had at least one such event (a page view of the category) by the end of the day."
+        ),
+    }
+    if not days:
+        return result | {"observations": 0, "conversions": 0, "base_rate": None, "events": {}, "fit": {}}
+    day_ends = ", ".join(f"({_epoch(day + timedelta(days=1), time(0))})" for day in days)
+    firsts = ", ".join(f"min(t) filter (where {condition}) as f_{name}" for name, condition in WINDOW_FEATURES)
+    size = " ".join(f"when employee_count < {bound} then '{label}'" for bound, label in SIZE_BANDS if bound)
+    con.execute(f"""
+        create temp table truth_obs as
+        with days as (select * from (values {day_ends}) v(day_end)),
+        firsts as (select lead_num, {firsts} from truth_events group by lead_num),
+        leads as (
+            select
+                *,
+                case when reach_sql then case when skip_sql then opp_s else sql_s end end as first_sql_s
+            from lead_state
+            where lead_num <= {TRUTH_SAMPLE_LEADS}
+        )
+        select
+            l.lead_num,
+            d.day_end,
+            coalesce(l.first_sql_s < d.day_end + {CONVERSION_WINDOW_DAYS * DAY}, false) as converted,
+            l.seniority,
+            coalesce(l.account_industry, 'no account') as industry,
+            coalesce(l.account_model, 'no account') as business_model,
+            case when l.employee_count is null then 'no account' {size} else '{SIZE_BANDS[-1][1]}' end
+                as company_size,
+            -- as the e-mail address shows it: a competitor's employee may write from gmail
+            case when l.is_personal then 'personal' when l.is_competitor then 'competitor' else 'business' end
+                as email_domain,
+            {", ".join(f"coalesce(f.f_{name} < d.day_end, false) as {name}" for name, _ in WINDOW_FEATURES)}
+        from leads l
+        cross join days d
+        left join firsts f on f.lead_num = l.lead_num
+        where l.created_s < d.day_end
+            and (l.first_sql_s is null or l.first_sql_s >= d.day_end)
+    """)
+    counts = ", ".join(
+        f"count(*) filter (where {name}), count(*) filter (where {name} and converted)" for name, _ in WINDOW_FEATURES
+    )
+    row = con.execute(f"select count(*), count(*) filter (where converted), {counts} from truth_obs").fetchone()
+    assert row is not None
+    total, converted = int(row[0]), int(row[1])
+    events = {}
+    for index, (name, _) in enumerate(WINDOW_FEATURES):
+        with_n, with_c = int(row[2 + 2 * index]), int(row[3 + 2 * index])
+        events[name] = _effect(with_n, with_c, total - with_n, converted - with_c)
+    fit: dict[str, dict[str, object]] = {}
+    for attribute in ("seniority", "industry", "business_model", "company_size", "email_domain"):
+        rows = con.execute(
+            f"select {attribute}, count(*), count(*) filter (where converted) from truth_obs group by 1 order by 1"
+        ).fetchall()
+        fit[attribute] = {
+            str(value): {"observations": int(n), "conversions": int(c), "rate": _ratio(int(c), int(n))}
+            for value, n, c in rows
+        }
+    return result | {
+        "observations": total,
+        "conversions": converted,
+        "base_rate": _ratio(converted, total),
+        "events": events,
+        "fit": fit,
+    }
+
+
+def _ratio(part: int, whole: int) -> float | None:
+    return round(part / whole, 4) if whole else None
+
+
+def _effect(with_n: int, with_c: int, without_n: int, without_c: int) -> dict[str, object]:
+    """Conversion with and without a feature, and the odds ratio (null when a cell is empty)."""
+    cells = (with_c, with_n - with_c, without_c, without_n - without_c)
+    odds_ratio = round(cells[0] * cells[3] / (cells[1] * cells[2]), 3) if all(cells) else None
+    return {
+        "with": {"observations": with_n, "conversions": with_c, "rate": _ratio(with_c, with_n)},
+        "without": {"observations": without_n, "conversions": without_c, "rate": _ratio(without_c, without_n)},
+        "odds_ratio": odds_ratio,
+    }
+
+
+def _strength(log_odds: float) -> str:
+    return "strong" if log_odds >= 1.5 else "medium" if log_odds >= 0.8 else "weak"
+
+
+def _planted_drivers() -> list[dict[str, object]]:
+    """The drivers with what they do to the odds of sql: the journey's drivers, fit, job seekers."""
+    by_driver = {name: (first, repeat, cap) for name, _, first, repeat, cap in JOURNEY_DRIVERS}
+
+    def journey(name: str, driver: str, kind: str, how: str, **extra: object) -> dict[str, object]:
+        first, repeat, cap = by_driver[driver]
+        return {
+            "name": name, "kind": kind, "sign": 1, "strength": _strength(first), "journey_driver": driver,
+            "log_odds_first": first, "log_odds_repeat": repeat, "log_odds_max": cap,
+            "odds_ratio_first": round(math.exp(first), 2), "how": how, **extra,
+        }
+
+    def fit_weights(values: Sequence[tuple[str, float, float]]) -> dict[str, float]:
+        return {v: round(SQL_FIT * f, 3) for v, _, f in values}
+
+    hand = "the lead asked for a demo or to talk to sales: counts once per request"
+    return [
+        journey("demo_request", "hand_raise", "event_type", hand),
+        journey("contact_sales", "hand_raise", "event_type", hand),
+        journey("demo", "hand_raise", "page_category", "the page of a demo request", url="/demo"),
+        journey("contact", "hand_raise", "page_category", "the page of a contact request", url="/contact"),
+        journey("content_download", "content", "event_type", "per download of gated content"),
+        journey("form_submission", "content", "event_type", "the form in front of each download"),
+        journey("webinar_registration", "webinar", "event_type", "per webinar registered for"),
+        journey("webinar_attendance", "webinar", "event_type",
+                "follows registration (more often for high intent leads); adds nothing of its own"),
+        journey("pricing", "pricing", "page_category", "per pricing page view", url="/pricing"),
+        journey("product", "product", "page_category", "per product, feature, integration or customer story view",
+                url="/product/, /features/, /integrations/"),
+        journey("case_study", "product", "page_category", "counted with the product pages", url="/customers/"),
+        {"name": "recency", "kind": "behaviour", "sign": 1, "strength": "strong",
+         "how": "sql comes at the end of the lead's journey, and its blog, site, social and e-mail activity "
+                "mostly between its creation (or shortly before the journey) and a little after the journey: "
+                "a lead active now is more often in its journey, and one quiet for months rarely converts"},
+        {"name": "purchase_timeline", "kind": "attribute", "sign": 1, "strength": "weak",
+         "how": "this_quarter/next_quarter derive partly from intent, which drives the journey's activity"},
+        {"name": "seniority", "kind": "fit_attribute", "sign": 1, "log_odds": fit_weights(SENIORITIES)},
+        {"name": "industry", "kind": "fit_attribute", "sign": 1, "log_odds": fit_weights(INDUSTRIES)},
+        {"name": "employee_count", "kind": "fit_attribute", "sign": 1,
+         "log_odds": {f"<{b}" if b else ">=5000": round(SQL_FIT * f, 3) for b, f in SIZE_FIT}},
+        {"name": "business_model", "kind": "fit_attribute", "sign": 1, "log_odds": fit_weights(BUSINESS_MODELS)},
+        {"name": "personal_email", "kind": "fit_attribute", "sign": -1, "log_odds": round(SQL_FIT * PERSONAL_FIT, 3)},
+        {"name": "competitor", "kind": "fit_attribute", "sign": -1, "log_odds": round(SQL_FIT * COMPETITOR_FIT, 3)},
+        {"name": "no_account", "kind": "fit_attribute", "sign": -1, "log_odds": round(SQL_FIT * NO_ACCOUNT_FIT, 3),
+         "how": "the lead's company is not among the accounts (its size, industry and model still count)"},
+        {"name": "careers", "kind": "page_category", "url": "/careers", "sign": -1, "strength": "strong",
+         "how": "job seekers (4% of leads, most careers page views) never convert"},
+    ]
+
+
 def _truth(
-    con: duckdb.DuckDBPyConnection, plan: _Plan, counts: dict[str, int], file_format: str, events_per_lead: float
+    con: duckdb.DuckDBPyConnection,
+    plan: _Plan,
+    counts: dict[str, int],
+    file_format: str,
+    events_per_lead: float,
+    window_effects: dict[str, object],
 ) -> dict[str, object]:
+    terms = " + ".join(f"{name}_log_odds" for name, *_ in JOURNEY_DRIVERS)
     return {
         "generator": "leadscore.demo_data",
         "seed": plan.seed,
@@ -1232,45 +1548,72 @@ def _truth(
         "events_per_lead": events_per_lead,
         "file_format": file_format,
         "counts": counts,
+        "how_outcomes_are_drawn": [
+            "Each lead has one buying journey: leads created in the window start it a few days after "
+            f"creation (mean {JOURNEY_START_MEAN_DAYS} days), older leads on any day of the window; it lasts "
+            f"{JOURNEY_MIN_DAYS} days plus an exponential of mean {JOURNEY_EXTRA_MEAN_DAYS} days and may run "
+            "past end_date.",
+            "On its journey a lead views product pages and customer stories, downloads content (form first), "
+            f"registers for webinars, views pricing (from {PRICING_FROM:.0%} of the journey) and may ask for a "
+            f"demo or to talk to sales (its last {HAND_RAISE_DAYS} days); how many of each grows with a "
+            "latent intent (standard normal).",
+            f"At the end of the journey the lead reaches sql with probability sigmoid({SQL_INTERCEPT} + "
+            f"{SQL_FIT} * fit + {terms}): fit is the sum of the fit attributes' weights; each driver's "
+            "log-odds are its first event's plus each repeat's, up to its maximum (conversion_model). "
+            "Intent itself adds nothing: it acts only through what the lead does. Job seekers never convert.",
+            f"sql follows the journey's end by an hour plus an exponential of mean {SQL_DELAY_MEAN_DAYS} days; "
+            "a conversion after end_date is not in the data yet. Opportunity, won and lost follow sql as "
+            "before (conversion_model), pulled before end_date when they would land after it.",
+            "A journey that ends without sql is rejected by sales with a probability by what the lead showed "
+            "(sales_rejection), with a reason from its attributes.",
+            "Blog, site (home, about, docs, investors) and social activity and e-mail opens come from traits "
+            "that say nothing of conversion; they happen mostly while the lead is engaged (from creation, or "
+            f"shortly before the journey, to a little after it; {QUIET_SHARE:.0%} of them at any time, e-mail "
+            f"opens outside at {QUIET_OPEN_FACTOR:.0%} of the rate), so a lead quiet for months is one whose "
+            "journey is over.",
+        ],
         "latent_variables": {
-            "fit": "sum of the fit attribute weights below (log-odds)",
-            "intent": "standard normal per lead; high-signal event rates grow with exp(intent)",
+            "fit": "sum of the fit attributes' weights; a fit_attribute driver's log_odds are its weight "
+                   "times conversion_model.sql.fit",
+            "intent": "standard normal per lead; the journey's event counts grow with exp(intent)",
+        },
+        "journey": {
+            "start_after_creation_mean_days": JOURNEY_START_MEAN_DAYS,
+            "length_days": {"minimum": JOURNEY_MIN_DAYS, "plus_exponential_mean": JOURNEY_EXTRA_MEAN_DAYS},
+            "pricing_from_share_of_journey": PRICING_FROM,
+            "hand_raise_last_days": HAND_RAISE_DAYS,
+            "sql_delay_mean_days": SQL_DELAY_MEAN_DAYS,
+            "engaged_lead_in_mean_days": ENGAGED_LEAD_IN_MEAN_DAYS,
+            "engaged_tail_mean_days": ENGAGED_TAIL_MEAN_DAYS,
+            "quiet_share_of_activity": QUIET_SHARE,
+            "quiet_email_open_factor": QUIET_OPEN_FACTOR,
         },
         "conversion_model": {
-            "sql": {"intercept": SQL_INTERCEPT, "fit": SQL_FIT, "intent": SQL_INTENT},
+            "sql": {
+                "intercept": SQL_INTERCEPT,
+                "fit": SQL_FIT,
+                "drivers": [
+                    {"driver": name, "count": count, "log_odds_first": first, "log_odds_repeat": repeat,
+                     "log_odds_max": cap, "odds_ratio_first": round(math.exp(first), 2),
+                     "odds_ratio_max": round(math.exp(cap), 2)}
+                    for name, count, first, repeat, cap in JOURNEY_DRIVERS
+                ],
+                "note": "p = sigmoid(intercept + fit_weight * fit + sum of the drivers' log-odds) at the end "
+                        "of the journey; job seekers never convert",
+            },
             "opportunity_given_sql": {"intercept": OPP_INTERCEPT, "fit": OPP_FIT, "intent": OPP_INTENT},
             "won_given_opportunity": {"intercept": WON_INTERCEPT, "fit": WON_FIT, "intent": WON_INTENT},
-            "note": "p = sigmoid(intercept + fit_weight * fit + intent_weight * intent); job seekers never convert",
         },
-        "drivers": [
-            {"name": "demo_request", "kind": "event_type", "sign": 1, "strength": "strong"},
-            {"name": "contact_sales", "kind": "event_type", "sign": 1, "strength": "strong"},
-            {"name": "pricing", "kind": "page_category", "url": "/pricing", "sign": 1, "strength": "strong"},
-            {"name": "webinar_attendance", "kind": "event_type", "sign": 1, "strength": "medium"},
-            {"name": "webinar_registration", "kind": "event_type", "sign": 1, "strength": "medium"},
-            {"name": "content_download", "kind": "event_type", "sign": 1, "strength": "medium"},
-            {"name": "form_submission", "kind": "event_type", "sign": 1, "strength": "medium"},
-            {"name": "demo", "kind": "page_category", "url": "/demo", "sign": 1, "strength": "strong"},
-            {"name": "contact", "kind": "page_category", "url": "/contact", "sign": 1, "strength": "strong"},
-            {"name": "product", "kind": "page_category", "url": "/product/, /features/, /integrations/",
-             "sign": 1, "strength": "medium"},
-            {"name": "case_study", "kind": "page_category", "url": "/customers/", "sign": 1, "strength": "medium"},
-            {"name": "recency", "kind": "behaviour", "sign": 1, "strength": "medium",
-             "note": "high intent leads are more often active in the last 60 days"},
-            {"name": "purchase_timeline", "kind": "attribute", "sign": 1, "strength": "weak",
-             "note": "this_quarter/next_quarter derive partly from intent"},
-            {"name": "seniority", "kind": "fit_attribute", "sign": 1, "weights": {v: f for v, _, f in SENIORITIES}},
-            {"name": "industry", "kind": "fit_attribute", "sign": 1, "weights": {v: f for v, _, f in INDUSTRIES}},
-            {"name": "employee_count", "kind": "fit_attribute", "sign": 1,
-             "weights": {f"<{b}" if b else ">=5000": f for b, f in SIZE_FIT}},
-            {"name": "business_model", "kind": "fit_attribute", "sign": 1,
-             "weights": {v: f for v, _, f in BUSINESS_MODELS}},
-            {"name": "personal_email", "kind": "fit_attribute", "sign": -1, "weight": PERSONAL_FIT},
-            {"name": "competitor", "kind": "fit_attribute", "sign": -1, "weight": COMPETITOR_FIT},
-            {"name": "no_account", "kind": "fit_attribute", "sign": -1, "weight": NO_ACCOUNT_FIT},
-            {"name": "careers", "kind": "page_category", "url": "/careers", "sign": -1, "strength": "weak",
-             "note": "job seekers never convert"},
-        ],
+        "sales_rejection": {
+            "bad_fit_hand_raiser_or_busy_journey": REJECTED_BAD_FIT_NOTICED,
+            "bad_fit": REJECTED_BAD_FIT,
+            "hand_raiser": REJECTED_HAND_RAISER,
+            "busy_journey": REJECTED_BUSY_JOURNEY,
+            "other": REJECTED_OTHER,
+            "note": "bad fit: student, competitor or personal e-mail; busy journey: two of content, webinar, "
+                    "pricing; only journeys that end without sql, by end_date",
+        },
+        "drivers": _planted_drivers(),
         "noise": [
             {"name": "blog", "kind": "page_category", "url": "/blog/", "note": "volume from a browsing trait"},
             {"name": "social_engagement", "kind": "event_type", "note": "volume from a social trait"},
@@ -1294,4 +1637,5 @@ def _truth(
             "personal_email_or_tiny_company": "Not a fit - too small",
         },
         "observed": _observed(con),
+        "window_effects": window_effects,
     }
