@@ -261,8 +261,10 @@ def build(
         args += ["--select", *select]
     # Seeds and the tests on seeds alone already ran. "buildable" keeps the tests that read a
     # model and a seed (a relationships test to a seed) and drops those on seeds alone.
-    excluded = ["resource_type:seed", *([] if unit_tests else ["resource_type:unit_test"])]
-    args += ["--exclude", *excluded, "--indirect-selection", "buildable"]
+    args += ["--exclude", "resource_type:seed", "--indirect-selection", "buildable"]
+    # Not `--exclude resource_type:unit_test`: indirect selection would then also drop every
+    # data test whose parents all lie upstream of a unit-tested model.
+    args += [] if unit_tests else ["--exclude-resource-type", "unit_test"]
     models = run_dbt(settings, args, verbose=verbose, on_node_done=on_node_done)
     result = BuildResult(
         success=models.success,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -51,7 +52,16 @@ def scored(tmp_path: Path, landing: Path, as_of: date) -> duckdb.DuckDBPyConnect
 
 
 def test_full_build_scores_every_lead_and_ledger_reconciles(isolated_dbt: Path, demo_landing: Path) -> None:
-    with scored(isolated_dbt, demo_landing, END_DATE) as db:
+    settings = make_settings(isolated_dbt, demo_landing)
+    result = build(settings, END_DATE)
+    # every data test of the project ran (seed phase + model phase), no unit test did
+    manifest = json.loads((isolated_dbt / "dbt_target" / "manifest.json").read_text())
+    data_tests = {node_id for node_id in manifest["nodes"] if node_id.startswith("test.")}
+    ran = {outcome.unique_id for outcome in result.outcomes}
+    assert data_tests and data_tests <= ran, sorted(data_tests - ran)
+    assert not {node_id for node_id in ran if node_id.startswith("unit_test.")}
+
+    with duckdb.connect(str(settings.duckdb_path), read_only=True) as db:
         leads = db.execute("select count(*) from int_leads_enriched").fetchone()[0]
         scored_leads = db.execute("select count(distinct lead_id) from fct_lead_scores").fetchone()[0]
         assert leads == 1501
