@@ -504,11 +504,9 @@ def test_demo_calibration_matches_an_independent_recomputation(calibration_only:
     recommended = [(row[0], int(row[1])) for row in table_curve if row[7]]
     assert sorted(recommended) == sorted(best.items())
 
-    # The demo's outcomes depend on fit and intent, so over all models the top score decile
-    # converts more often than the bottom one, and the upper five deciles more than the lower
-    # five. (The margin of the top decile is thin: the demo's leads reach sql within days of
-    # their burst of high-intent events, so a high score on a day when the lead is not yet at
-    # sql often means a burst that passed without converting.)
+    # The demo's outcomes follow its planted drivers (fit and a buying journey), so over all
+    # models the top score decile converts more often than the bottom one, and the upper five
+    # deciles more than the lower five.
     deciles = {
         int(label): (observed_count, converted_count)
         for label, observed_count, converted_count in rows(
