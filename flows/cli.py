@@ -463,6 +463,38 @@ def report(
     console.print(f"Wrote {folder / 'report.html'}", soft_wrap=True)
 
 
+@app.command("crm-export")
+def crm_export(
+    full: Annotated[bool, typer.Option("--full", help="Every lead, not only those changed since the day sent before")] = False,
+    as_of: Annotated[
+        Optional[str], typer.Option(help="The scored day, YYYY-MM-DD (default: the day of the warehouse's latest run)")
+    ] = None,
+    project_dir: ProjectDir = None,
+    duckdb_path: DuckdbPath = None,
+) -> None:
+    """Rewrite the day's CRM file, published/crm/AS_OF.csv (and latest.csv when no later day has
+    one), from the warehouse as it is, without rebuilding any model. Every daily run writes it
+    already: use --full to send every lead again (a new CRM, a reset field), or this command alone
+    to restore a deleted file. The warehouse must hold that day from a successful run (its latest)."""
+    from leadscore.crm import write_crm_export
+    from leadscore.reports import ReportError
+    from leadscore.warehouse import WarehouseUnavailable
+
+    settings = _settings(project_dir, duckdb_path, None)
+    day = _parse_day(as_of) if as_of else None
+    _check_folder(settings.published_dir, "published folder")
+    with _exclusive(settings):
+        try:
+            export = write_crm_export(settings, day, full=full)
+        except WarehouseUnavailable as error:
+            _warehouse_error(settings, error)
+        except (FileNotFoundError, ReportError) as error:
+            reason = error if isinstance(error, ReportError) else f"No warehouse at {settings.duckdb_path}."
+            _say(f"{reason}\nRun `leadscore run --as-of {day or 'DAY'}` first: it scores that day and writes its CRM file.")
+            raise typer.Exit(EXIT_USAGE) from error
+    console.print(export.describe(), soft_wrap=True)
+
+
 @app.command()
 def serve(
     cron: Annotated[str, typer.Option(help="When to run, a cron expression")] = "0 6 * * *",

@@ -23,6 +23,7 @@ from prefect.artifacts import create_link_artifact, create_markdown_artifact, cr
 from prefect.tasks import exponential_backoff
 
 from leadscore.check import check_summary
+from leadscore.crm import CRM_SOURCE_TABLE, CrmExport, discard_crm_export, promote_crm_export, stage_crm_export
 from leadscore.dbt_runner import DbtBuildError, build, utc_today
 from leadscore.publish import PUBLISHED_TABLES, publish_tables
 from leadscore.quarantine import quarantine_counts
@@ -57,6 +58,8 @@ class RunSummary:
     quarantined: dict[str, dict[str, int]] = field(default_factory=dict)
     # the data-fit check in short (leadscore.check.check_summary)
     data_fit: list[str] = field(default_factory=list)
+    # the day's CRM file (leadscore.crm), in words; None when the run writes none (a backfill)
+    crm_file: str | None = None
 
     def lines(self) -> list[str]:
         since = f" since {self.previous_day}" if self.previous_day else " (first scored day)"
@@ -70,6 +73,8 @@ class RunSummary:
                 detail = ", ".join(f"{rows:,} {reason}" for reason, rows in sorted(reasons.items()))
                 lines.append(f"quarantined {sum(reasons.values()):,} {source} rows: {detail}")
         lines += self.data_fit
+        if self.crm_file:
+            lines.append(self.crm_file)
         lines.append(f"published {len(self.published)} tables; {self.duration_seconds:.1f} s")
         return lines
 
@@ -142,18 +147,26 @@ def write_reports(settings: Settings, as_of: date, run_id: str) -> Path:
     return stage_report(settings, as_of, for_run=run_id)
 
 
+@task(name="write CRM file")
+def write_crm_file(settings: Settings, as_of: date, run_id: str) -> CrmExport:
+    """The leads whose score changed since the day last sent, staged until the run has succeeded."""
+    return stage_crm_export(settings, as_of, for_run=run_id)
+
+
 @task(name="publish")
 def publish(settings: Settings, tables: tuple[str, ...], as_of: date) -> list[str]:
     return [str(path) for path in publish_tables(settings, tables, as_of=as_of.isoformat())]
 
 
 @_retried_on_lock("record run success")
-def finish_run(settings: Settings, run_id: str, staged: Path, summary: RunSummary) -> Path:
-    """Mark the run succeeded in the ledger, then put its reports folder in place."""
+def finish_run(settings: Settings, run_id: str, staged: Path, summary: RunSummary, crm: CrmExport | None = None) -> Path:
+    """Mark the run succeeded in the ledger, then put its reports folder and its CRM file in place."""
     (staged / "run_summary.json").write_text(json.dumps(asdict(summary), indent=2) + "\n")
     (staged / "run_summary.md").write_text(_markdown(summary))
     record_run_end(settings, run_id, SUCCEEDED)
-    return promote_report(staged, report_folder(settings, date.fromisoformat(summary.as_of)))
+    folder = promote_report(staged, report_folder(settings, date.fromisoformat(summary.as_of)))
+    promote_crm_export(crm)
+    return folder
 
 
 def _markdown(summary: RunSummary) -> str:
@@ -219,7 +232,7 @@ def _run(
     validate_inputs(settings, day)
     run_id = _run_id()
     start_run(settings, run_id, day)
-    staged, succeeded = None, False
+    staged, crm, succeeded = None, None, False
     try:
         models_built, tests_passed = build_and_test(settings, day, verbose, full_refresh)
         figures = day_summary(settings, day.isoformat())
@@ -227,6 +240,8 @@ def _run(
         data_fit = check_summary(settings)
         # before publishing, so a report that cannot be written publishes nothing
         staged = write_reports(settings, day, run_id)
+        if CRM_SOURCE_TABLE in tables_to_publish:  # a daily run, not a backfill
+            crm = write_crm_file(settings, day, run_id)
         # once publishing has begun, the run finishes it and records its success before a
         # SIGTERM or Ctrl-C received meanwhile is acted on
         with signals_deferred():
@@ -245,12 +260,14 @@ def _run(
                 duration_seconds=round(time.monotonic() - started, 1),
                 quarantined=quarantined,
                 data_fit=data_fit,
+                crm_file=crm.describe() if crm else None,
             )
-            report_dir = finish_run(settings, run_id, staged, summary)
+            report_dir = finish_run(settings, run_id, staged, summary, crm)
             succeeded = True
     except BaseException as error:
         if not succeeded:
             discard_staged(staged)
+            discard_crm_export(crm)
             _record_failure(settings, run_id, error)
         raise
     return RunSummary(**{**asdict(summary), "report_dir": str(report_dir)})

@@ -171,7 +171,7 @@ def _next_version(settings: Settings) -> str:
     return version
 
 
-def _fsync(path: Path) -> None:
+def fsync(path: Path) -> None:
     """Flush a file or a folder's entries to disk, so a power cut cannot switch to empty files."""
     descriptor = os.open(path, os.O_RDONLY)
     try:
@@ -304,17 +304,17 @@ def _publish_version(
     # a serving file for the same tables as the files, under versions/<version>/ once renamed
     _write_serving(partial, version, {table: publications[table] for table in tables})
     for path in partial.iterdir():
-        _fsync(path)
-    _fsync(partial)
+        fsync(path)
+    fsync(partial)
     os.rename(partial, version_dir(settings, version))
-    _fsync(partial.parent)
+    fsync(partial.parent)
 
     served_before = current_version(settings)
     if served_before is not None:  # repair entry points first: they name `current`, which still serves the old day
         already = [table for table in tables if (version_dir(settings, served_before) / f"{table}.parquet").is_file()]
         _point_entries(settings, already)
     _point(published / CURRENT_LINK, f"{VERSIONS_DIR}/{version}")  # the switch
-    _fsync(published)
+    fsync(published)
     _point_entries(settings, tables)  # tables served for the first time
     _remove_old_layout(settings, tables)
     _prune(settings, version)

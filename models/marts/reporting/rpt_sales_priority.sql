@@ -80,16 +80,7 @@ positive_points as (
         points.model_id,
         points.rule_id,
         points.final_points,
-        coalesce(points.rule_description, points.rule_id)
-        || ' ('
-        || coalesce(points.evidence || ', ', '')
-        || '+'
-        || case
-            when points.final_points = round(points.final_points, 0)
-                then cast(cast(points.final_points as bigint) as {{ dbt.type_string() }})
-            else cast(points.final_points as {{ dbt.type_string() }})
-        end
-        || ')' as reason,
+        {{ ledger_reason('points') }} as reason,
         row_number() over (
             partition by points.lead_id, points.model_id
             order by points.final_points desc, points.rule_id asc
@@ -141,11 +132,7 @@ day_changes as (
         changes.rule_id
         || ' ('
         || case when changes.change_points > 0 then '+' else '' end
-        || case
-            when changes.change_points = round(changes.change_points, 0)
-                then cast(cast(changes.change_points as bigint) as {{ dbt.type_string() }})
-            else cast(changes.change_points as {{ dbt.type_string() }})
-        end
+        || {{ points_text('changes.change_points') }}
         || ')' as changed_rule
     from changes
     inner join listed
