@@ -31,11 +31,12 @@ demo: setup
 
 # pytest includes the lint checks below (tests/python/test_project_hygiene.py) and, when a
 # PostgreSQL server is reachable (LEADSCORE_PG_*), the same project on Postgres and Spark.
-# Tests sharing a module's build stay in one worker (loadfile). Three workers on two cores:
+# Tests sharing a module's build stay in one worker (loadfile); the costliest modules start
+# first (conftest.py COSTLIEST_MODULES). Three workers on two cores:
 # with two, the cores idle a third of the time (subprocess start-ups, Spark, PostgreSQL waits).
 TEST_WORKERS ?= 3
 test: setup
-	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder
 
 # While you work: pure Python tests and every dbt unit test on an empty build (about a minute).
 test-fast: setup

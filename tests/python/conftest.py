@@ -20,7 +20,24 @@ PROJECT_DIR = Path(__file__).resolve().parents[2]
 PROJECT_PARTS = ("dbt_project.yml", "profiles.yml", "models", "macros", "seeds", "tests")
 
 # The fast lane (`make test-fast`): pure Python and every dbt unit test, no warehouse builds.
-FAST_MODULES = {"test_learning_units.py", "test_dbt_unit_tests.py", "test_demo_data.py"}
+FAST_MODULES = {"test_learning_units.py", "test_dbt_unit_tests.py", "test_demo_data.py", "test_dbt_runner_units.py"}
+
+# The costliest modules, most costly first (per-module sums of a CI run's durations). `make test`
+# hands modules to workers in collection order (--no-loadscope-reorder), so these start first and
+# the short ones fill in around them instead of one long module running alone at the end.
+COSTLIEST_MODULES = (
+    "test_spark.py",
+    "test_incremental_engines.py",
+    "test_failure_modes.py",
+    "test_daily_flow.py",
+    "test_bench.py",
+    "test_cli.py",
+    "test_quarantine.py",
+    "test_report_calibration.py",
+    "test_landing_contract.py",
+    "test_publishing.py",
+    "test_postgres.py",
+)
 
 os.environ.setdefault("DO_NOT_TRACK", "1")
 os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
@@ -169,6 +186,8 @@ def cli_env(isolated_dbt: Path, prefect_home: Path, prefect_api_url: str, monkey
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    rank = {name: position for position, name in enumerate(COSTLIEST_MODULES)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(rank)))  # stable: test order kept
     for item in items:
         if item.path.name in FAST_MODULES and not item.get_closest_marker("slow"):
             item.add_marker(pytest.mark.fast)
