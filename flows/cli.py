@@ -185,6 +185,23 @@ def _warehouse_error(settings: Settings, error: Exception) -> NoReturn:
     raise typer.Exit(EXIT_LOCKED) from error
 
 
+@contextmanager
+def _scored_day_needed(settings: Settings, day: date | None, run_does: str) -> Iterator[None]:
+    """A command that reads a scored day from the warehouse: exit 3 (one line) while a run holds
+    it, exit 2 with what to run when the warehouse cannot give the day."""
+    from leadscore.reports import ReportError
+    from leadscore.warehouse import WarehouseUnavailable
+
+    try:
+        yield
+    except WarehouseUnavailable as error:
+        _warehouse_error(settings, error)
+    except (FileNotFoundError, ReportError) as error:
+        reason = error if isinstance(error, ReportError) else f"No warehouse at {settings.duckdb_path}."
+        _say(f"{reason}\nRun `leadscore run --as-of {day or 'DAY'}` first: it {run_does}.")
+        raise typer.Exit(EXIT_USAGE) from error
+
+
 # --- one run at a time, stopped cleanly, its Prefect server dying with it ------------------------
 
 
@@ -357,7 +374,8 @@ def run(
     full_refresh: Annotated[bool, typer.Option("--full-refresh", help=FULL_REFRESH_HELP)] = False,
 ) -> None:
     """The daily run for one day: validate, dbt build and test, add the day to the score
-    history, publish the BI tables, write the day's reports and print a summary."""
+    history, publish the BI tables, write the day's reports and CRM file (the leads whose score
+    changed, published/crm/) and print a summary."""
     from leadscore.warehouse import score_summary
 
     settings = _settings(project_dir, duckdb_path, landing_dir)
@@ -446,20 +464,12 @@ def report(
     """Rebuild reports/AS_OF/ (the report tables as CSV and Parquet, sales_priority.csv and
     report.html) from the warehouse as it is, without rebuilding any model: the warehouse must
     hold that day from a successful `leadscore run --as-of AS_OF` (its latest run)."""
-    from leadscore.reports import ReportError, write_report
-    from leadscore.warehouse import WarehouseUnavailable
-
+    from leadscore.reports import write_report
     settings = _settings(project_dir, duckdb_path, None)
     day = _parse_day(as_of)
     _check_folder(settings.reports_dir, "reports folder")
-    try:
+    with _scored_day_needed(settings, day, "builds that day's scores and reports"):
         folder = write_report(settings, day)
-    except WarehouseUnavailable as error:
-        _warehouse_error(settings, error)
-    except (FileNotFoundError, ReportError) as error:
-        reason = error if isinstance(error, ReportError) else f"No warehouse at {settings.duckdb_path}."
-        _say(f"{reason}\nRun `leadscore run --as-of {day}` first: it builds that day's scores and reports.")
-        raise typer.Exit(EXIT_USAGE) from error
     console.print(f"Wrote {folder / 'report.html'}", soft_wrap=True)
 
 
@@ -477,21 +487,15 @@ def crm_export(
     already: use --full to send every lead again (a new CRM, a reset field), or this command alone
     to restore a deleted file. The warehouse must hold that day from a successful run (its latest)."""
     from leadscore.crm import write_crm_export
-    from leadscore.reports import ReportError
-    from leadscore.warehouse import WarehouseUnavailable
 
     settings = _settings(project_dir, duckdb_path, None)
     day = _parse_day(as_of) if as_of else None
     _check_folder(settings.published_dir, "published folder")
-    with _exclusive(settings):
-        try:
+    with _scored_day_needed(settings, day, "scores that day and writes its CRM file"):
+        if not settings.duckdb_path.is_file():  # before the run lock creates the warehouse's folder
+            raise FileNotFoundError(settings.duckdb_path)
+        with _exclusive(settings):
             export = write_crm_export(settings, day, full=full)
-        except WarehouseUnavailable as error:
-            _warehouse_error(settings, error)
-        except (FileNotFoundError, ReportError) as error:
-            reason = error if isinstance(error, ReportError) else f"No warehouse at {settings.duckdb_path}."
-            _say(f"{reason}\nRun `leadscore run --as-of {day or 'DAY'}` first: it scores that day and writes its CRM file.")
-            raise typer.Exit(EXIT_USAGE) from error
     console.print(export.describe(), soft_wrap=True)
 
 

@@ -81,12 +81,13 @@ def snapshot_file(settings: Settings, day: date) -> Path:
 
 def previous_snapshot(settings: Settings, day: date) -> tuple[date, Path] | None:
     """The snapshot of the last day sent before `day`, if any."""
-    folder = crm_folder(settings) / SNAPSHOTS
-    days = sorted(
-        date.fromisoformat(path.stem) for path in folder.glob("*.parquet") if DAY_SNAPSHOT.fullmatch(path.name)
-    ) if folder.is_dir() else []
-    earlier = [sent for sent in days if sent < day]
-    return (earlier[-1], snapshot_file(settings, earlier[-1])) if earlier else None
+    sent = [
+        date.fromisoformat(path.stem)
+        for path in (crm_folder(settings) / SNAPSHOTS).glob("*.parquet")
+        if DAY_SNAPSHOT.fullmatch(path.name)
+    ]
+    earlier = max((day_sent for day_sent in sent if day_sent < day), default=None)
+    return (earlier, snapshot_file(settings, earlier)) if earlier else None
 
 
 def _newest_day_file(settings: Settings) -> date | None:
@@ -102,7 +103,7 @@ def _columns(connection: duckdb.DuckDBPyConnection, relation: str) -> list[str]:
     return [row[0] for row in connection.execute(f"describe select * from {relation}").fetchall()]
 
 
-def crm_query(connection: duckdb.DuckDBPyConnection, previous: Path | None, with_email: bool) -> str:
+def crm_query(previous: Path | None, with_email: bool) -> str:
     """The day's rows for the CRM, sorted: every lead of fct_lead_crm_scores, or with `previous`
     (a snapshot) only those new since it or with a compared value that differs from it."""
     email = ", leads.email" if with_email else ""
@@ -169,7 +170,7 @@ def stage_crm_export(settings: Settings, as_of: date, for_run: str | None = None
         snapshot = snapshot_file(settings, as_of)
         staged[snapshot] = _hidden(snapshot)
         try:
-            query = crm_query(connection, previous[1] if previous else None, settings.publish_personal_data)
+            query = crm_query(previous[1] if previous else None, settings.publish_personal_data)
             copy_csv_for_people(connection, query, staged[target])
             rows = connection.execute(f"select count(*) from ({query})").fetchone()[0]
             if folder / LATEST in staged:
