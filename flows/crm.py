@@ -44,7 +44,7 @@ CRM_TABLE = "fct_lead_crm_scores"
 CRM_SOURCE_TABLE = "fct_lead_scores"
 KEY = ("lead_id", "model_id")
 # a lead is sent again when one of these differs from the last day sent (or it was never sent)
-COMPARED = ("total_score", "score_grade", "is_mql", "first_mql_date", "top_reasons")
+COMPARED = ("score", "score_grade", "is_mql", "first_mql_date", "top_reasons")
 DAY_FILE = re.compile(r"\d{4}-\d{2}-\d{2}\.csv")
 DAY_SNAPSHOT = re.compile(r"\d{4}-\d{2}-\d{2}\.parquet")
 PARTIAL = ".partial-"
@@ -116,7 +116,7 @@ def crm_query(previous: Path | None, with_email: bool) -> str:
         )
         changed = f" where not exists (select 1 from read_parquet({_quote(previous)}) as sent where {same})"
     return (
-        f"select crm.lead_id{email}, crm.model_id, crm.total_score, crm.score_grade, crm.is_mql, "
+        f"select crm.lead_id{email}, crm.model_id, crm.score, crm.score_grade, crm.is_mql, "
         "cast(crm.is_mql as integer) as mql_flag, crm.first_mql_date, crm.top_reasons, crm.as_of_date "
         f"from {CRM_TABLE} as crm{join}{changed} order by crm.lead_id, crm.model_id"
     )

@@ -9,7 +9,7 @@ import csv
 import shutil
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 import duckdb
@@ -39,7 +39,7 @@ PLANTED_EVENTS = [
      "page_url": "https://www.acme-analytics.example/pricing"},
 ]
 SCORE_TABLES = ("fct_lead_scores", "fct_lead_score_points", "fct_lead_mql_dates")
-HEADER = ["lead_id", "model_id", "total_score", "score_grade", "is_mql", "mql_flag", "first_mql_date", "top_reasons", "as_of_date"]
+HEADER = ["lead_id", "model_id", "score", "score_grade", "is_mql", "mql_flag", "first_mql_date", "top_reasons", "as_of_date"]
 
 
 @dataclass(frozen=True)
@@ -150,10 +150,14 @@ def raw(cell: str) -> str:
     return cell[1:] if cell.startswith("'") and cell[1:].startswith(FORMULA_STARTS) else cell
 
 
+def whole(points: Decimal) -> int:
+    """Whole points as the CRM file writes them: half away from zero."""
+    return int(points.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
 def reason(rule: str, points: Decimal, evidence: str | None, description: str | None) -> str:
-    """A ledger row as the reasons are written: `Asked for a demo (1 events, +60)`."""
-    shown = str(int(points)) if points == points.to_integral_value() else str(points)
-    return f"{description or rule} ({evidence + ', ' if evidence else ''}+{shown})"
+    """A ledger row as the CRM reasons are written, in whole points: `Asked for a demo (1 events, +60)`."""
+    return f"{description or rule} ({evidence + ', ' if evidence else ''}+{whole(points)})"
 
 
 def crm_values(folder: Path) -> dict[tuple[str, str], tuple]:
@@ -175,14 +179,14 @@ def crm_values(folder: Path) -> dict[tuple[str, str], tuple]:
         )
     rules: dict[tuple[str, str], list[tuple]] = {}
     for lead, model, rule, final, evidence, description in points:
-        if final > 0:
+        if whole(final) > 0:
             rules.setdefault((lead, model), []).append((rule, final, evidence, description))
     top = {
         key: tuple(reason(*row) for row in sorted(found, key=lambda row: (-row[1], row[0]))[:3])
         for key, found in rules.items()
     }
     return {
-        (lead, model): (total, grade, mql, first_mql.get((lead, model)), top.get((lead, model), ()))
+        (lead, model): (whole(total), grade, mql, first_mql.get((lead, model)), top.get((lead, model), ()))
         for lead, model, total, grade, mql in scores
     }
 
@@ -207,8 +211,8 @@ def test_the_day_file_holds_exactly_the_leads_that_changed_since_the_day_before(
     assert sent == sorted(sent) and set(sent) == changed
     for row in rows:  # and each row carries the day's values
         total, grade, mql, first_mql, reasons = after[(raw(row["lead_id"]), row["model_id"])]
-        assert (float(row["total_score"]), row["score_grade"], row["is_mql"], row["mql_flag"]) == (
-            float(total), grade or "", str(mql).lower(), str(int(mql))
+        assert (int(row["score"]), row["score_grade"], row["is_mql"], row["mql_flag"]) == (
+            total, grade or "", str(mql).lower(), str(int(mql))
         )
         assert row["first_mql_date"] == (first_mql.isoformat() if first_mql else "")
         assert row["top_reasons"] == " | ".join(reasons)
@@ -237,7 +241,7 @@ def test_no_email_by_default_and_cells_that_look_like_formulas_are_neutralised(w
     for row in rows:
         for column, cell in row.items():
             # no cell starts like a formula, unless it is a number (a negative score)
-            assert not cell.startswith(FORMULA_STARTS) or column == "total_score", (column, cell)
+            assert not cell.startswith(FORMULA_STARTS) or column == "score", (column, cell)
     # the snapshot the next day compares with keeps the raw ids
     with duckdb.connect() as db:
         sent = {row[0] for row in db.execute(f"select lead_id from read_parquet('{world.crm}/snapshots/{DAY_1}.parquet')").fetchall()}

@@ -1,6 +1,8 @@
 {#- What the CRM receives, one row per lead and scoring model on the as-of date: the score, its
     grade, the MQL flag and first MQL day, and the three rules that give the lead the most points
-    in one text, written as the sales priority list writes its reasons. The daily run compares
+    in one text, written as the sales priority list writes its reasons. Score and reasons are in
+    whole points: a CRM field shows what sales reads, and the cents a decaying score loses each day
+    would otherwise send most leads every day. The daily run compares
     these rows with the ones last sent (published/crm/snapshots/) and writes the leads whose values
     changed to published/crm/<day>.csv. -#}
 
@@ -24,13 +26,13 @@ positive_points as (
         points.model_id,
         points.rule_id,
         points.final_points,
-        {{ ledger_reason('points') }} as reason,
+        {{ ledger_reason('points', 'round(points.final_points, 0)') }} as reason,
         row_number() over (
             partition by points.lead_id, points.model_id
             order by points.final_points desc, points.rule_id asc
         ) as reason_rank
     from points
-    where points.final_points > 0
+    where round(points.final_points, 0) > 0
 ),
 
 reasons as (
@@ -54,7 +56,7 @@ final as (
     select
         scores.lead_id,
         scores.model_id,
-        scores.total_score,
+        cast(round(scores.total_score, 0) as {{ dbt.type_int() }}) as score,
         scores.score_grade,
         scores.is_mql,
         mql_dates.first_mql_date,
