@@ -30,6 +30,8 @@ COSTLIEST_MODULES = (
     "test_incremental_engines.py",
     "test_failure_modes.py",
     "test_daily_flow.py",
+    "test_superset.py",
+    "test_crm_delta.py",
     "test_bench.py",
     "test_cli.py",
     "test_quarantine.py",
