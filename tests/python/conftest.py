@@ -10,6 +10,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -77,6 +78,22 @@ def copy_project(dest: Path) -> Path:
 def project_copy(tmp_path: Path) -> Iterator[Path]:
     """A copy of the dbt project whose seeds a test may edit."""
     yield copy_project(tmp_path / "project")
+
+
+def run_day(root: Path, landing: Path, day: date):
+    """The daily flow in this process for `day`: warehouse, published tables and reports under
+    `root`. Returns the flow's summary."""
+    from leadscore.daily_flow import daily_scoring  # imported late: it imports Prefect
+
+    settings = make_settings(root, landing)
+    return daily_scoring(
+        as_of=day,
+        project_dir=str(settings.project_dir),
+        duckdb_path=str(settings.duckdb_path),
+        landing_dir=str(settings.landing_dir),
+        publish_tables_to=str(root / "published"),
+        reports_dir=str(root / "reports"),
+    )
 
 
 def write_csv(path: Path, header: str, rows: list[str]) -> Path:

@@ -15,9 +15,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from conftest import make_settings, plant_rows
+from conftest import make_settings, plant_rows, run_day
 from leadscore.crm import CrmExport, stage_crm_export, write_crm_export
-from leadscore.daily_flow import daily_scoring
 from leadscore.demo_data import generate_demo_data
 from leadscore.reports import FORMULA_STARTS
 
@@ -64,18 +63,6 @@ class World:
     def tables(self, day: date) -> Path:
         """The published score tables as served after `day`'s run (copied then)."""
         return self.root / f"served-{day}"
-
-
-def run_day(root: Path, landing: Path, day: date):
-    settings = make_settings(root, landing)
-    return daily_scoring(
-        as_of=day,
-        project_dir=str(settings.project_dir),
-        duckdb_path=str(settings.duckdb_path),
-        landing_dir=str(settings.landing_dir),
-        publish_tables_to=str(root / "published"),
-        reports_dir=str(root / "reports"),
-    )
 
 
 def files(folder: Path) -> dict[str, bytes]:

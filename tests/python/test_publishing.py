@@ -15,8 +15,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from conftest import PROJECT_DIR, make_settings, plant_rows
-from leadscore.daily_flow import daily_scoring
+from conftest import PROJECT_DIR, plant_rows, run_day
 from leadscore.demo_data import generate_demo_data
 from leadscore.publish import PUBLISHED_TABLES, PUBLICATIONS_TABLE
 
@@ -68,18 +67,6 @@ def landing(tmp_path_factory: pytest.TempPathFactory) -> Path:
     generate_demo_data(folder, leads=300, seed=7, end_date=DAY_2, file_format="csv", events_per_lead=15)
     plant_rows(folder, "leads", [PLANTED])
     return folder
-
-
-def run_day(tmp_path: Path, landing: Path, day: date):
-    settings = make_settings(tmp_path, landing)
-    return daily_scoring(
-        as_of=day,
-        project_dir=str(settings.project_dir),
-        duckdb_path=str(settings.duckdb_path),
-        landing_dir=str(settings.landing_dir),
-        publish_tables_to=str(tmp_path / "published"),
-        reports_dir=str(tmp_path / "reports"),
-    )
 
 
 def published_checksums(serving: Path) -> dict[str, str]:

@@ -34,8 +34,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from conftest import PROJECT_DIR, make_settings
-from leadscore.daily_flow import daily_scoring
+from conftest import PROJECT_DIR, run_day
 from leadscore.demo_data import generate_demo_data
 from leadscore.publish import PUBLICATIONS_TABLE, PUBLISHED_TABLES
 from warehouses import unavailable
@@ -241,18 +240,6 @@ def superset(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Superset]:
 
 
 # --- the warehouse ---------------------------------------------------------------------------------
-
-
-def run_day(root: Path, landing: Path, day: date) -> None:
-    settings = make_settings(root, landing)
-    daily_scoring(
-        as_of=day,
-        project_dir=str(settings.project_dir),
-        duckdb_path=str(settings.duckdb_path),
-        landing_dir=str(settings.landing_dir),
-        publish_tables_to=str(root / "published"),
-        reports_dir=str(root / "reports"),
-    )
 
 
 def warehouse_figures(root: Path) -> Figures:
