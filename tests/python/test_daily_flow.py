@@ -12,8 +12,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from conftest import make_settings, plant_rows
-from leadscore.daily_flow import daily_scoring
+from conftest import make_settings, plant_rows, run_day
 from leadscore.demo_data import generate_demo_data
 from leadscore.publish import PUBLISHED_TABLES
 
@@ -56,18 +55,6 @@ def landing(tmp_path_factory: pytest.TempPathFactory) -> Path:
     plant_rows(folder, "leads", PLANTED_LEADS)
     plant_rows(folder, "events", PLANTED_EVENTS)
     return folder
-
-
-def run_day(tmp_path: Path, landing: Path, day: date, project_dir: Path | None = None):
-    settings = make_settings(tmp_path, landing, **({"project_dir": project_dir} if project_dir else {}))
-    return daily_scoring(
-        as_of=day,
-        project_dir=str(settings.project_dir),
-        duckdb_path=str(settings.duckdb_path),
-        landing_dir=str(settings.landing_dir),
-        publish_tables_to=str(tmp_path / "published"),
-        reports_dir=str(tmp_path / "reports"),
-    )
 
 
 def table_rows(database: Path, query: str) -> list[tuple]:
