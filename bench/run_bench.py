@@ -1,6 +1,6 @@
 """The benchmark as a script: `python bench/run_bench.py --sizes S,M,L --repeats 3`.
 
-The same as `leadscore bench` (flows/bench.py); see bench/README.md for what it measures."""
+The same as `leadscore bench` (flows/leadscore/evaluation/bench.py); see bench/README.md for what it measures."""
 
 import sys
 

@@ -83,7 +83,7 @@ def project_copy(tmp_path: Path) -> Iterator[Path]:
 def run_day(root: Path, landing: Path, day: date, project_dir: Path = PROJECT_DIR):
     """The daily flow in this process for `day`: warehouse, published tables and reports under
     `root`. Returns the flow's summary."""
-    from leadscore.daily_flow import daily_scoring  # imported late: it imports Prefect
+    from leadscore.running.daily_flow import daily_scoring  # imported late: it imports Prefect
 
     settings = make_settings(root, landing, project_dir)
     return daily_scoring(

@@ -14,7 +14,7 @@ from pathlib import Path
 import duckdb
 
 from conftest import PROJECT_DIR, make_settings, write_csv
-from leadscore.backtest import (
+from leadscore.evaluation.backtest import (
     Observation,
     history_plan,
     observation_days,
@@ -190,7 +190,7 @@ def test_run_with_another_seed_folder(cli_env: Path) -> None:
 
 
 def test_candidate_from_a_git_revision(tmp_path: Path) -> None:
-    from leadscore.seedsets import candidate_csvs, write_overlay
+    from leadscore.running.seedsets import candidate_csvs, write_overlay
 
     revision = "HEAD"
     files = candidate_csvs(PROJECT_DIR, revision)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from leadscore.bench import Measure, SizeResult, parse_sizes, ratio_rows
+from leadscore.evaluation.bench import Measure, SizeResult, parse_sizes, ratio_rows
 
 LEADSCORE = Path(sys.executable).parent / "leadscore"
 

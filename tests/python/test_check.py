@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from leadscore.check import (
+from leadscore.reporting.check import (
     DataFit,
     check_summary,
     data_fit_section,
@@ -277,7 +277,7 @@ def test_nothing_to_report_exits_0_and_says_so():
 def test_value_aliases_domain_is_an_event_type_a_stage_or_a_lead_attribute(aliases_applied, tmp_path: Path):
     """The seed test on value_aliases.domain accepts the attribute domains the check proposed and
     fails on a domain no lead attribute has (run on the check's scratch file, a row added)."""
-    from leadscore.dbt_runner import describe_problems, run_dbt, temporary_environment
+    from leadscore.running.dbt_runner import describe_problems, run_dbt, temporary_environment
     from leadscore.warehouse import open_duckdb
 
     _, settings = aliases_applied

@@ -16,9 +16,9 @@ import duckdb
 import pytest
 
 from conftest import make_settings, plant_rows, run_day
-from leadscore.crm import CrmExport, stage_crm_export, write_crm_export
-from leadscore.demo_data import generate_demo_data
-from leadscore.reports import FORMULA_STARTS
+from leadscore.running.crm import CrmExport, stage_crm_export, write_crm_export
+from leadscore.demo.demo_data import generate_demo_data
+from leadscore.reporting.reports import FORMULA_STARTS
 
 DAY_1 = date(2026, 5, 4)
 DAY_2 = DAY_1 + timedelta(days=1)
@@ -116,8 +116,8 @@ def world(prefect_harness: None, tmp_path_factory: pytest.TempPathFactory) -> Wo
             hidden = [path.name for path in staged[-1].staged.values() if path.exists()]
             raise RuntimeError(f"planted publish failure; CRM files staged: {len(hidden)}")
 
-        patch.setattr("leadscore.daily_flow.stage_crm_export", stage)
-        patch.setattr("leadscore.daily_flow.publish_tables", fail)
+        patch.setattr("leadscore.running.daily_flow.stage_crm_export", stage)
+        patch.setattr("leadscore.running.daily_flow.publish_tables", fail)
         with pytest.raises(Exception) as failure:
             run_day(root, landing, DAY_3)
     return World(

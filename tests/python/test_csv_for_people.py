@@ -14,10 +14,10 @@ import duckdb
 import pytest
 
 from conftest import make_settings
-from leadscore.backtest import BacktestResult, write_outputs
-from leadscore.dbt_runner import build
-from leadscore.reports import FORMULA_STARTS, REPORT_TABLES, copy_csv_for_people, neutralise_cell, write_report
-from leadscore.suggest_weights import write_learned_weights, write_seed
+from leadscore.evaluation.backtest import BacktestResult, write_outputs
+from leadscore.running.dbt_runner import build
+from leadscore.reporting.reports import FORMULA_STARTS, REPORT_TABLES, copy_csv_for_people, neutralise_cell, write_report
+from leadscore.evaluation.suggest_weights import write_learned_weights, write_seed
 
 AS_OF = date(2026, 3, 31)
 CMD = "=cmd|' /C calc'!A0"

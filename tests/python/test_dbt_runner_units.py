@@ -9,7 +9,7 @@ import dbt.cli.main
 import pytest
 
 from conftest import make_settings
-from leadscore.dbt_runner import run_dbt
+from leadscore.running.dbt_runner import run_dbt
 
 BUSY = "Resource In Use Error: connection is busy with another call; it refuses instead of waiting"
 

@@ -11,8 +11,8 @@ from datetime import date
 from pathlib import Path
 
 from conftest import make_settings
-from leadscore.demo_data import generate_demo_data
-from leadscore.dbt_runner import run_dbt, unit_test_args
+from leadscore.demo.demo_data import generate_demo_data
+from leadscore.running.dbt_runner import run_dbt, unit_test_args
 
 AS_OF = date(2026, 3, 31)
 

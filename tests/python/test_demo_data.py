@@ -11,7 +11,7 @@ import duckdb
 import pyarrow as pa
 import pytest
 
-from leadscore.demo_data import generate_demo_data
+from leadscore.demo.demo_data import generate_demo_data
 
 END = date(2025, 6, 30)
 TABLES = ("leads", "accounts", "events", "lifecycle")

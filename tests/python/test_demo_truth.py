@@ -19,8 +19,8 @@ import duckdb
 import pytest
 
 from conftest import make_settings
-from leadscore.dbt_runner import dbt_vars, run_dbt
-from leadscore.demo_data import generate_demo_data
+from leadscore.running.dbt_runner import dbt_vars, run_dbt
+from leadscore.demo.demo_data import generate_demo_data
 
 END = date(2026, 6, 30)
 LEADS = 2000

@@ -233,7 +233,7 @@ def test_the_default_day_is_the_utc_date_in_every_time_zone(
     """In-process: the CLI's default day, the flow's future-day check and the backtest's default
     outcome day follow the UTC date, not the host's."""
     from leadscore.cli import _history_days, _parse_day
-    from leadscore.daily_flow import InputError, validate_inputs
+    from leadscore.running.daily_flow import InputError, validate_inputs
     from leadscore.settings import Settings
 
     monkeypatch.setenv("TZ", zone)
@@ -299,7 +299,7 @@ def test_full_refresh_rebuilds_the_incremental_events_from_all_landed_data(
 
 def test_full_refresh_goes_to_the_model_phase_only(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The seed phase always reloads the seeds in full; --full-refresh is passed to the models."""
-    import leadscore.dbt_runner as dbt_runner
+    import leadscore.running.dbt_runner as dbt_runner
     from leadscore.settings import Settings
 
     calls: list[list[str]] = []
@@ -478,7 +478,7 @@ def test_sigkill_of_the_run_takes_its_prefect_server_with_it(cli_env: Path) -> N
 
 HOLDER = (
     "import duckdb, sys, time; from pathlib import Path; from leadscore.settings import Settings; "
-    "from leadscore.runlock import run_lock\n"
+    "from leadscore.running.runlock import run_lock\n"
     "with run_lock(Settings.resolve(duckdb_path=Path(sys.argv[1]))):\n"
     "    connection = duckdb.connect(sys.argv[1]); print('held', flush=True); time.sleep(600)"
 )

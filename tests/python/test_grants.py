@@ -14,10 +14,10 @@ import pytest
 from psycopg2 import errors
 
 from conftest import PROJECT_DIR
-from leadscore.dbt_runner import dbt_vars, describe_problems, run_dbt
-from leadscore.demo_data import generate_demo_data
-from leadscore.load_raw import load_postgres
-from leadscore.publish import PERSONAL_COLUMNS, PUBLISHED_TABLES
+from leadscore.running.dbt_runner import dbt_vars, describe_problems, run_dbt
+from leadscore.demo.demo_data import generate_demo_data
+from leadscore.running.load_raw import load_postgres
+from leadscore.running.publish import PERSONAL_COLUMNS, PUBLISHED_TABLES
 from leadscore.settings import Settings
 from warehouses import pg_connect, pg_schemas
 

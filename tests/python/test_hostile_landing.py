@@ -17,7 +17,7 @@ import duckdb
 import pytest
 
 from conftest import PROJECT_DIR, make_settings, write_csv
-from leadscore.dbt_runner import describe_problems, run_dbt
+from leadscore.running.dbt_runner import describe_problems, run_dbt
 from leadscore.settings import Settings
 
 AS_OF = date(2026, 3, 31)
@@ -75,7 +75,7 @@ def _build_in_subprocess(settings: Settings, time_zone: str) -> None:
     """dbt in a process of its own on a host at `time_zone` (DuckDB reads the zone once per process)."""
     code = (
         "import sys; from datetime import date; from leadscore.settings import Settings; "
-        "from leadscore.dbt_runner import build; "
+        "from leadscore.running.dbt_runner import build; "
         "build(Settings.resolve(project_dir=None), date.fromisoformat(sys.argv[1]))"
     )
     environment = {

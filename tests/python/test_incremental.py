@@ -17,8 +17,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from leadscore.bench import COMPARED, compare_outputs, prepare_landing
-from leadscore.dbt_runner import dbt_vars, run_dbt
+from leadscore.evaluation.bench import COMPARED, compare_outputs, prepare_landing
+from leadscore.running.dbt_runner import dbt_vars, run_dbt
 from conftest import make_settings
 
 DAY = date(2026, 3, 2)

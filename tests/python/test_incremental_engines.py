@@ -21,9 +21,9 @@ import duckdb
 import pytest
 
 from conftest import PROJECT_DIR
-from leadscore.dbt_runner import dbt_vars, run_dbt
-from leadscore.demo_data import generate_demo_data
-from leadscore.load_raw import load_postgres
+from leadscore.running.dbt_runner import dbt_vars, run_dbt
+from leadscore.demo.demo_data import generate_demo_data
+from leadscore.running.load_raw import load_postgres
 from leadscore.settings import Settings
 from warehouses import pg_connect, pg_schemas, unavailable
 
@@ -170,8 +170,8 @@ import json, sys
 from datetime import date, timedelta
 from pathlib import Path
 from pyspark.sql import SparkSession
-from leadscore.dbt_runner import dbt_vars, run_dbt
-from leadscore.load_raw import load_spark
+from leadscore.running.dbt_runner import dbt_vars, run_dbt
+from leadscore.running.load_raw import load_spark
 from leadscore.settings import Settings
 
 before, after, out, project, as_of, selected = sys.argv[1:7]

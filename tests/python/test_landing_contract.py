@@ -11,7 +11,7 @@ import duckdb
 import pytest
 
 from conftest import make_settings, write_csv
-from leadscore.dbt_runner import DbtBuildError, build
+from leadscore.running.dbt_runner import DbtBuildError, build
 
 AS_OF = date(2026, 3, 31)
 

@@ -13,7 +13,7 @@ import pytest
 import yaml
 
 from conftest import PROJECT_DIR
-from leadscore.backtest import (
+from leadscore.evaluation.backtest import (
     DataSpan,
     HistoryRequest,
     Observation,
@@ -22,7 +22,7 @@ from leadscore.backtest import (
     one_per_lead,
     plan_observations,
 )
-from leadscore.suggest_weights import (
+from leadscore.evaluation.suggest_weights import (
     C_GRID,
     CV_FOLDS,
     Feature,
@@ -217,8 +217,8 @@ def test_the_generated_export_span_reads_as_an_export(tmp_path: Path) -> None:
 
 
 def test_expected_gain_warns_about_shares_ranges_and_dominant_rules() -> None:
-    from leadscore.backtest import BacktestResult, compare
-    from leadscore.suggest_weights import merge_warnings
+    from leadscore.evaluation.backtest import BacktestResult, compare
+    from leadscore.evaluation.suggest_weights import merge_warnings
 
     rng = np.random.default_rng(5)
     leads = 200
@@ -268,8 +268,8 @@ def test_a_target_share_threshold_lands_within_a_step_of_the_target(target: floa
 
 
 def test_too_few_outcomes_name_the_counts_and_what_would_fix_it() -> None:
-    from leadscore.backtest import BacktestError
-    from leadscore.suggest_weights import _check_counts
+    from leadscore.evaluation.backtest import BacktestError
+    from leadscore.evaluation.suggest_weights import _check_counts
 
     plan = plan_observations(EXPORT, HistoryRequest(date(2026, 3, 22)), 90)
     train = [Observation("default", f"T{i}", EXPORT_DAY, 0.0, False, i < 4) for i in range(60)]
@@ -299,7 +299,7 @@ def test_unit_test_names_fit_a_postgres_relation_name() -> None:
 def test_a_weight_below_zero_that_its_rule_cannot_take_is_refitted_without_it() -> None:
     """Recent activity and rescaled live rules take 0 points or more: a column of theirs learned
     below 0 leaves the fit (which is done again) instead of being clipped to 0 afterwards."""
-    from leadscore.suggest_weights import fit_signed
+    from leadscore.evaluation.suggest_weights import fit_signed
 
     rng = np.random.default_rng(11)
     recent = rng.integers(0, 6, 800).astype(float)

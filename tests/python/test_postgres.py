@@ -12,9 +12,9 @@ import duckdb
 import pytest
 
 from conftest import PROJECT_DIR
-from leadscore.dbt_runner import BuildResult, build
-from leadscore.demo_data import generate_demo_data
-from leadscore.load_raw import load_postgres
+from leadscore.running.dbt_runner import BuildResult, build
+from leadscore.demo.demo_data import generate_demo_data
+from leadscore.running.load_raw import load_postgres
 from leadscore.settings import Settings
 from warehouses import pg_connect, pg_schemas
 

@@ -12,7 +12,7 @@ import pytest
 import yaml
 
 from conftest import PROJECT_DIR, project_copy  # noqa: F401  (fixture)
-from leadscore.demo_data import generate_demo_data
+from leadscore.demo.demo_data import generate_demo_data
 
 BIN = Path(sys.executable).parent
 

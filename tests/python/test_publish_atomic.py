@@ -20,7 +20,7 @@ import duckdb
 import pytest
 
 from conftest import PROJECT_DIR
-from leadscore.publish import (
+from leadscore.running.publish import (
     HISTORY_TABLES,
     PUBLICATIONS_TABLE,
     PUBLISHED_TABLES,
@@ -37,7 +37,7 @@ DAY_2 = DAY_1 + timedelta(days=1)
 KILLED_PUBLISH = r"""
 import os, shutil, signal, sys
 from pathlib import Path
-from leadscore.publish import publish_tables
+from leadscore.running.publish import publish_tables
 from leadscore.settings import Settings
 
 kill_at, project, warehouse, published, day, tables = sys.argv[1:7]

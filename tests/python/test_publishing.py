@@ -16,8 +16,8 @@ import duckdb
 import pytest
 
 from conftest import PROJECT_DIR, plant_rows, run_day
-from leadscore.demo_data import generate_demo_data
-from leadscore.publish import PUBLISHED_TABLES, PUBLICATIONS_TABLE
+from leadscore.demo.demo_data import generate_demo_data
+from leadscore.running.publish import PUBLISHED_TABLES, PUBLICATIONS_TABLE
 
 DAY_1 = date(2026, 5, 4)
 DAY_2 = DAY_1 + timedelta(days=1)

@@ -12,8 +12,8 @@ import duckdb
 import pytest
 
 from conftest import make_settings, write_csv
-from leadscore.dbt_runner import DbtBuildError, build
-from leadscore.quarantine import quarantine_counts
+from leadscore.running.dbt_runner import DbtBuildError, build
+from leadscore.running.quarantine import quarantine_counts
 from leadscore.settings import Settings
 
 AS_OF = date(2026, 3, 31)

@@ -20,8 +20,8 @@ import duckdb
 import pytest
 
 from conftest import PROJECT_DIR, make_settings, write_csv
-from leadscore.dbt_runner import build
-from leadscore.demo_data import generate_demo_data
+from leadscore.running.dbt_runner import build
+from leadscore.demo.demo_data import generate_demo_data
 
 WINDOW_DAYS = 90  # report_settings.conversion_window_days
 # Stages at or beyond sql (lifecycle_stages rank >= 2): a lead won without a sql record converted.

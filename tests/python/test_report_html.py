@@ -17,7 +17,7 @@ import pytest
 from typer.testing import CliRunner
 
 from leadscore.cli import app
-from leadscore.reports import REPORT_TABLES, ReportError, write_report
+from leadscore.reporting.reports import REPORT_TABLES, ReportError, write_report
 from leadscore.settings import Settings
 
 AS_OF = date(2026, 5, 4)
@@ -413,7 +413,7 @@ def test_the_flow_links_the_report_as_an_artifact(prefect_harness: None, tmp_pat
     from prefect.client.orchestration import get_client
     from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
 
-    from leadscore.daily_flow import RunSummary, _artifacts
+    from leadscore.running.daily_flow import RunSummary, _artifacts
 
     # a day no other test scores: the Prefect test server is shared by the whole session, and
     # artifacts with one key accumulate across its flow runs

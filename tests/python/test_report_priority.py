@@ -12,8 +12,8 @@ import duckdb
 import pytest
 
 from conftest import make_settings
-from leadscore.dbt_runner import build
-from leadscore.demo_data import generate_demo_data
+from leadscore.running.dbt_runner import build
+from leadscore.demo.demo_data import generate_demo_data
 
 DAY_2 = date(2026, 6, 30)
 DAY_1 = DAY_2 - timedelta(days=1)

@@ -21,8 +21,8 @@ import duckdb
 import pytest
 
 from conftest import PROJECT_DIR, make_settings, plant_rows
-from leadscore.dbt_runner import build
-from leadscore.demo_data import generate_demo_data
+from leadscore.running.dbt_runner import build
+from leadscore.demo.demo_data import generate_demo_data
 
 END_DATE = date(2026, 11, 26)
 SCORED_DAYS = [date(2026, 9, 26), date(2026, 10, 26), END_DATE]

@@ -13,13 +13,13 @@ from pathlib import Path
 
 import pytest
 
-from leadscore.runlock import RunLockedError, lock_path, run_lock
+from leadscore.running.runlock import RunLockedError, lock_path, run_lock
 from leadscore.settings import Settings
 
 LEADSCORE = Path(sys.executable).parent / "leadscore"
 HOLDER = (
     "import sys, time; from pathlib import Path; from leadscore.settings import Settings; "
-    "from leadscore.runlock import run_lock\n"
+    "from leadscore.running.runlock import run_lock\n"
     "with run_lock(Settings.resolve(duckdb_path=Path(sys.argv[1]))):\n"
     "    print('held', flush=True); time.sleep(600)"
 )

@@ -177,7 +177,7 @@ def test_serve_without_api_url_refuses_to_start(tmp_path: Path) -> None:
 
 @pytest.mark.slow
 def test_serve_schedules_the_daily_flow_and_a_triggered_run_publishes(tmp_path: Path) -> None:
-    from leadscore.demo_data import generate_demo_data
+    from leadscore.demo.demo_data import generate_demo_data
 
     port = _free_port()
     api_url = f"http://127.0.0.1:{port}/api"

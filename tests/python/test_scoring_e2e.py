@@ -11,8 +11,8 @@ import duckdb
 import pytest
 
 from conftest import make_settings, plant_rows
-from leadscore.dbt_runner import build
-from leadscore.demo_data import generate_demo_data
+from leadscore.running.dbt_runner import build
+from leadscore.demo.demo_data import generate_demo_data
 
 END_DATE = date(2026, 6, 30)
 

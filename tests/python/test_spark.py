@@ -15,8 +15,8 @@ import duckdb
 import pytest
 
 from conftest import PROJECT_DIR, make_settings
-from leadscore.dbt_runner import build
-from leadscore.demo_data import generate_demo_data
+from leadscore.running.dbt_runner import build
+from leadscore.demo.demo_data import generate_demo_data
 from warehouses import unavailable
 
 AS_OF = date(2026, 6, 30)
@@ -32,8 +32,8 @@ import sys
 from datetime import date
 from pathlib import Path
 from pyspark.sql import SparkSession
-from leadscore.dbt_runner import DbtBuildError, build
-from leadscore.load_raw import load_spark
+from leadscore.running.dbt_runner import DbtBuildError, build
+from leadscore.running.load_raw import load_spark
 from leadscore.settings import Settings
 
 landing, out = Path(sys.argv[1]), Path(sys.argv[2])

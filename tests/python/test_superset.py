@@ -35,8 +35,8 @@ import duckdb
 import pytest
 
 from conftest import PROJECT_DIR, run_day
-from leadscore.demo_data import generate_demo_data
-from leadscore.publish import PUBLICATIONS_TABLE, PUBLISHED_TABLES
+from leadscore.demo.demo_data import generate_demo_data
+from leadscore.running.publish import PUBLICATIONS_TABLE, PUBLISHED_TABLES
 from warehouses import unavailable
 
 pytestmark = pytest.mark.slow

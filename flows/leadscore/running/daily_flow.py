@@ -22,14 +22,14 @@ from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_link_artifact, create_markdown_artifact, create_table_artifact
 from prefect.tasks import exponential_backoff
 
-from leadscore.check import check_summary
-from leadscore.crm import CRM_SOURCE_TABLE, CrmExport, discard_crm_export, promote_crm_export, stage_crm_export
-from leadscore.dbt_runner import DbtBuildError, build, utc_today
-from leadscore.publish import PUBLISHED_TABLES, publish_tables
-from leadscore.quarantine import quarantine_counts
-from leadscore.reports import discard_staged, promote_report, report_folder, stage_report
-from leadscore.runlock import RunLockedError, run_lock
-from leadscore.seedsets import SeedSetError, candidate_csvs, seed_overlay
+from leadscore.reporting.check import check_summary
+from leadscore.running.crm import CRM_SOURCE_TABLE, CrmExport, discard_crm_export, promote_crm_export, stage_crm_export
+from leadscore.running.dbt_runner import DbtBuildError, build, utc_today
+from leadscore.running.publish import PUBLISHED_TABLES, publish_tables
+from leadscore.running.quarantine import quarantine_counts
+from leadscore.reporting.reports import discard_staged, promote_report, report_folder, stage_report
+from leadscore.running.runlock import RunLockedError, run_lock
+from leadscore.running.seedsets import SeedSetError, candidate_csvs, seed_overlay
 from leadscore.settings import Settings
 from leadscore.warehouse import FAILED, SUCCEEDED, day_summary, record_run_end, record_run_start
 
@@ -56,9 +56,9 @@ class RunSummary:
     duration_seconds: float
     # source -> reason -> raw rows the build quarantined (left out of scoring)
     quarantined: dict[str, dict[str, int]] = field(default_factory=dict)
-    # the data-fit check in short (leadscore.check.check_summary)
+    # the data-fit check in short (leadscore.reporting.check.check_summary)
     data_fit: list[str] = field(default_factory=list)
-    # the day's CRM file (leadscore.crm), in words; None when the run writes none (a backfill)
+    # the day's CRM file (leadscore.running.crm), in words; None when the run writes none (a backfill)
     crm_file: str | None = None
 
     def lines(self) -> list[str]:

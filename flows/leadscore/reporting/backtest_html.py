@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from leadscore.reports import CSS, _bar, _e, _section, _svg, _table, _text
+from leadscore.reporting.reports import CSS, _bar, _e, _section, _svg, _table, _text
 
 if TYPE_CHECKING:
-    from leadscore.backtest import BacktestResult
+    from leadscore.evaluation.backtest import BacktestResult
 
 LABELS = {
     "observations": "observations", "conversions": "converted", "roc_auc": "ROC AUC", "pr_auc": "PR AUC",

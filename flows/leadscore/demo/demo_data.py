@@ -1540,7 +1540,7 @@ def _truth(
 ) -> dict[str, object]:
     terms = " + ".join(f"{name}_log_odds" for name, *_ in JOURNEY_DRIVERS)
     return {
-        "generator": "leadscore.demo_data",
+        "generator": "leadscore.demo.demo_data",
         "seed": plan.seed,
         "end_date": plan.end_date.isoformat(),
         "window_start": plan.start_date.isoformat(),

@@ -28,7 +28,7 @@ def landing_queries(landing_dir: Path, project_dir: Path | None = None) -> dict[
     refusals) are written once. Raises LandingError with the macro's message."""
     from dbt.cli.main import dbtRunner
 
-    from leadscore.dbt_runner import temporary_environment
+    from leadscore.running.dbt_runner import temporary_environment
     from leadscore.settings import find_project_dir
 
     project = project_dir or find_project_dir()
@@ -111,11 +111,11 @@ def load_spark(landing_dir: Path, spark: Any, schema: str = "landing") -> dict[s
 
 
 def main(argv: list[str] | None = None) -> int:
-    """`python -m leadscore.load_raw [LANDING_DIR]`: the landing files into Postgres's raw tables
+    """`python -m leadscore.running.load_raw [LANDING_DIR]`: the landing files into Postgres's raw tables
     (connection from LEADSCORE_PG_*, schema LEADSCORE_SOURCE_SCHEMA), as profiles.yml connects."""
     import argparse
 
-    parser = argparse.ArgumentParser(prog="python -m leadscore.load_raw", description=main.__doc__)
+    parser = argparse.ArgumentParser(prog="python -m leadscore.running.load_raw", description=main.__doc__)
     parser.add_argument("landing_dir", nargs="?", default=os.environ.get("LEADSCORE_LANDING_DIR", "data/landing"))
     args = parser.parse_args(argv)
     landing = Path(args.landing_dir)

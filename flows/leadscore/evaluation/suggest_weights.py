@@ -46,7 +46,7 @@ from pathlib import Path
 
 import duckdb
 
-from leadscore.backtest import (
+from leadscore.evaluation.backtest import (
     CANDIDATE,
     LIVE,
     BacktestError,
@@ -65,7 +65,7 @@ from leadscore.backtest import (
     roc_auc,
     write_outputs,
 )
-from leadscore.seedsets import LIVE_SEEDS
+from leadscore.running.seedsets import LIVE_SEEDS
 from leadscore.settings import Settings
 
 MIN_LEAD_SHARE = 0.02  # a value (or event kind) must concern 2% of leads...
@@ -1001,7 +1001,7 @@ def _write_candidate(out_dir: Path, live_seeds: Path, seeds: dict[str, list[dict
 def write_learned_weights(report: Path, weights: list[dict]) -> None:
     """learned_weights.csv for people (text cells neutralised): every rule on offer, its
     coefficient, its points, the live points it replaces and, for a rule left out, why."""
-    from leadscore.reports import write_csv_for_people
+    from leadscore.reporting.reports import write_csv_for_people
 
     write_csv_for_people(
         report / "learned_weights.csv",
@@ -1011,7 +1011,7 @@ def write_learned_weights(report: Path, weights: list[dict]) -> None:
 
 
 def _write_report(suggestion: Suggestion, train: list[Observation], holdout: list[Observation]) -> None:
-    from leadscore.reports import write_csv_for_people
+    from leadscore.reporting.reports import write_csv_for_people
 
     result, plan = suggestion.backtest, suggestion.plan
     report = suggestion.folder / "report"

@@ -157,7 +157,7 @@ def run_check(
     """Build what the check reads into a scratch DuckDB file (in `work_dir`, else a temporary
     folder removed afterwards) from the landing files and the live seeds, or the live seeds
     overlaid by the candidate `seeds`; return what it found. Raises CheckSetupError, CheckError."""
-    from leadscore.seedsets import SeedSetError, candidate_csvs, seed_overlay
+    from leadscore.running.seedsets import SeedSetError, candidate_csvs, seed_overlay
 
     if not any(settings.landing_dir.glob("leads*")):
         raise CheckSetupError(
@@ -183,7 +183,7 @@ def run_check(
 
 
 def _build_and_read(settings: Settings, as_of: date, work: Path, progress: Progress | None) -> DataFit:
-    from leadscore.dbt_runner import SEED_PHASE, describe_problems, dbt_vars, run_dbt, temporary_environment
+    from leadscore.running.dbt_runner import SEED_PHASE, describe_problems, dbt_vars, run_dbt, temporary_environment
     from leadscore.warehouse import open_duckdb
 
     variables = ["--vars", dbt_vars(as_of)]

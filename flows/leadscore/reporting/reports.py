@@ -20,7 +20,7 @@ from typing import Any
 
 import duckdb
 
-from leadscore.check import DATA_FIT_TITLE, DataFit, data_fit_section, load_data_fit
+from leadscore.reporting.check import DATA_FIT_TITLE, DataFit, data_fit_section, load_data_fit
 from leadscore.settings import Settings
 from leadscore.warehouse import SUCCEEDED, connect, latest_run
 

@@ -40,7 +40,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from pathlib import Path
 
-from leadscore.dbt_runner import (
+from leadscore.running.dbt_runner import (
     SEED_PHASE,
     BuildResult,
     NodeOutcome,
@@ -49,7 +49,7 @@ from leadscore.dbt_runner import (
     sigterm_stops,
     temporary_environment,
 )
-from leadscore.seedsets import LIVE_SEEDS, OVERLAYS, write_overlay
+from leadscore.running.seedsets import LIVE_SEEDS, OVERLAYS, write_overlay
 from leadscore.settings import Settings
 from leadscore.warehouse import open_duckdb
 
@@ -325,7 +325,7 @@ class DbtProject:
     the manifest's seed paths stay valid): a seed set's CSVs are laid into it just before its
     seeds are loaded, which is the only time dbt reads seed files; each set has its own DuckDB
     file, always named scores.duckdb (so relation names match the manifest). Results as
-    leadscore.dbt_runner.run_dbt gives them. Use as a context manager."""
+    leadscore.running.dbt_runner.run_dbt gives them. Use as a context manager."""
 
     def __init__(self, settings: Settings, work: Path):
         self.settings, self.work = settings, work
@@ -721,8 +721,8 @@ def run_backtest(
 
 def write_outputs(result: BacktestResult, candidate_label: str) -> None:
     """comparison.csv, mql_flips.csv (text cells neutralised for spreadsheets) and backtest.html."""
-    from leadscore.backtest_html import render_backtest_page
-    from leadscore.reports import write_csv_for_people
+    from leadscore.reporting.backtest_html import render_backtest_page
+    from leadscore.reporting.reports import write_csv_for_people
 
     result.folder.mkdir(parents=True, exist_ok=True)
     write_csv_for_people(result.folder / "comparison.csv", result.metrics, ["scope", "seed_set", *METRICS])

@@ -20,7 +20,7 @@ def find_project_dir(start: Path | None = None) -> Path:
     for folder in (here, *here.parents):
         if (folder / PROJECT_MARKER).is_file():
             return folder
-    checkout = Path(__file__).resolve().parent.parent
+    checkout = Path(__file__).resolve().parents[2]
     if (checkout / PROJECT_MARKER).is_file():
         return checkout
     raise FileNotFoundError(

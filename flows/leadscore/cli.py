@@ -20,9 +20,9 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from leadscore.dbt_runner import sigterm_stops, utc_today
+from leadscore.running.dbt_runner import sigterm_stops, utc_today
 from leadscore.environment import apply_offline_defaults
-from leadscore.runlock import RunLockedError, run_lock
+from leadscore.running.runlock import RunLockedError, run_lock
 from leadscore.settings import PROJECT_MARKER, Settings
 
 EXIT_FAILED = 1  # a run failed: a failing test or seed, bad input, stopped by a signal
@@ -167,7 +167,7 @@ def _check_run_paths(settings: Settings) -> None:
 def _warehouse_error(settings: Settings, error: Exception) -> NoReturn:
     """explain / report / backfill on a warehouse they cannot read: one line; exit 3 when a run
     (or another program writing it) holds the file, else 2."""
-    from leadscore.runlock import lock_path
+    from leadscore.running.runlock import lock_path
     from leadscore.warehouse import WarehouseUnavailable
 
     if not (isinstance(error, WarehouseUnavailable) and error.locked):
@@ -189,7 +189,7 @@ def _warehouse_error(settings: Settings, error: Exception) -> NoReturn:
 def _scored_day_needed(settings: Settings, day: date | None, run_does: str) -> Iterator[None]:
     """A command that reads a scored day from the warehouse: exit 3 (one line) while a run holds
     it, exit 2 with what to run when the warehouse cannot give the day."""
-    from leadscore.reports import ReportError
+    from leadscore.reporting.reports import ReportError
     from leadscore.warehouse import WarehouseUnavailable
 
     try:
@@ -293,8 +293,8 @@ def _run_day(
     """One daily flow run; returns its summary or exits non-zero with the reason."""
     from prefect.exceptions import TerminationSignal
 
-    from leadscore.daily_flow import daily_scoring
-    from leadscore.publish import PUBLISHED_TABLES
+    from leadscore.running.daily_flow import daily_scoring
+    from leadscore.running.publish import PUBLISHED_TABLES
 
     try:
         _start_prefect_server()
@@ -333,7 +333,7 @@ def demo_data(
     project_dir: ProjectDir = None,
 ) -> None:
     """Write a realistic, deterministic demo data set (leads, accounts, events, lifecycle)."""
-    from leadscore.demo_data import generate_demo_data
+    from leadscore.demo.demo_data import generate_demo_data
 
     if file_format not in {"parquet", "csv"}:
         raise typer.BadParameter("--format must be parquet or csv")
@@ -432,7 +432,7 @@ def _backfill_days(
 ) -> None:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-    from leadscore.publish import HISTORY_TABLES
+    from leadscore.running.publish import HISTORY_TABLES
     from leadscore.warehouse import WarehouseIncomplete, WarehouseUnavailable, scored_days
 
     try:
@@ -464,7 +464,7 @@ def report(
     """Rebuild reports/AS_OF/ (the report tables as CSV and Parquet, sales_priority.csv and
     report.html) from the warehouse as it is, without rebuilding any model: the warehouse must
     hold that day from a successful `leadscore run --as-of AS_OF` (its latest run)."""
-    from leadscore.reports import write_report
+    from leadscore.reporting.reports import write_report
     settings = _settings(project_dir, duckdb_path, None)
     day = _parse_day(as_of)
     _check_folder(settings.reports_dir, "reports folder")
@@ -486,7 +486,7 @@ def crm_export(
     one), from the warehouse as it is, without rebuilding any model. Every daily run writes it
     already: use --full to send every lead again (a new CRM, a reset field), or this command alone
     to restore a deleted file. The warehouse must hold that day from a successful run (its latest)."""
-    from leadscore.crm import write_crm_export
+    from leadscore.running.crm import write_crm_export
 
     settings = _settings(project_dir, duckdb_path, None)
     day = _parse_day(as_of) if as_of else None
@@ -531,7 +531,7 @@ def serve(
         raise typer.Exit(EXIT_USAGE)
     from prefect.schedules import Cron
 
-    from leadscore.daily_flow import daily_scoring
+    from leadscore.running.daily_flow import daily_scoring
 
     try:
         schedule = Cron(cron, timezone=timezone)
@@ -599,7 +599,7 @@ def explain(
 
 def _check_candidate(settings: Settings, candidate: str) -> None:
     """Exit 2 at once for a candidate seed set that cannot be used (missing, unknown CSV names)."""
-    from leadscore.seedsets import SeedSetError, candidate_csvs
+    from leadscore.running.seedsets import SeedSetError, candidate_csvs
 
     try:
         candidate_csvs(settings.project_dir, candidate)
@@ -612,7 +612,7 @@ def _history_days(settings: Settings, start: str | None, end: str | None, every:
                   shape: str = "auto"):
     """The history the user asked for and the outcome day (exit 2 for dates out of order or an
     unknown shape). Which days are scored is planned from the landed data (backtest.plan_observations)."""
-    from leadscore.backtest import SHAPES, HistoryRequest
+    from leadscore.evaluation.backtest import SHAPES, HistoryRequest
 
     if shape not in SHAPES:
         raise typer.BadParameter(f"--shape must be one of {', '.join(SHAPES)}, not {shape}")
@@ -625,7 +625,7 @@ def _history_days(settings: Settings, start: str | None, end: str | None, every:
 
 
 def _print_side_by_side(result, first: str, second: str) -> None:
-    from leadscore.backtest import side_by_side
+    from leadscore.evaluation.backtest import side_by_side
 
     observed = f"{len(result.days)} days" if len(result.days) > 1 else f"{result.days[0]}"
     table = Table(title=f"Backtest on {observed}, outcomes up to {result.outcome_day}")
@@ -667,7 +667,7 @@ def backtest(
     scored on its last day; a daily history on sampled days, each lead once."""
     import re
 
-    from leadscore.backtest import BacktestError, PlanError, run_backtest
+    from leadscore.evaluation.backtest import BacktestError, PlanError, run_backtest
 
     settings = _settings(project_dir, None, landing_dir)
     _check_landing(settings.landing_dir)
@@ -712,9 +712,9 @@ def suggest_weights_command(
     two thirds of the leads, rescaled to integer points and written as a candidate seed folder
     with MQL thresholds by report_settings, then compared with the live seeds on the other third.
     The live seeds are never changed."""
-    from leadscore.backtest import BacktestError, PlanError
-    from leadscore.seedsets import LIVE_SEEDS
-    from leadscore.suggest_weights import suggest_weights
+    from leadscore.evaluation.backtest import BacktestError, PlanError
+    from leadscore.running.seedsets import LIVE_SEEDS
+    from leadscore.evaluation.suggest_weights import suggest_weights
 
     settings = _settings(project_dir, None, landing_dir)
     _check_landing(settings.landing_dir)
@@ -759,7 +759,9 @@ if __name__ == "__main__":  # pragma: no cover
     main()
 
 
-from leadscore.bench import register as _register_bench  # noqa: E402 - bench command, kept in its own module
+# Commands kept in their own modules, registered last (they import this module's helpers).
+from leadscore.evaluation.bench import register as _register_bench  # noqa: E402
+from leadscore.reporting.check import register as _register_check  # noqa: E402
 
 _register_bench(app)
-__import__("leadscore.check").check.register(app)  # noqa: E402 - the check command, kept in its own module
+_register_check(app)

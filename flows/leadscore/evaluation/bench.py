@@ -87,7 +87,7 @@ def prepare_landing(root: Path, leads: int, day: date) -> tuple[Path, Path, int]
     """Demo data for `HISTORY_DAYS` days before `day` and `day` itself, as two landing folders
     sharing the files: `history` (events up to the day before) and `full` (plus the new day's
     events file). Returns both folders and the number of events."""
-    from leadscore.demo_data import generate_demo_data
+    from leadscore.demo.demo_data import generate_demo_data
 
     raw = root / "raw"
     counts = generate_demo_data(
@@ -153,7 +153,7 @@ def _child_environment(root: Path, landing: Path, warehouse: Path) -> dict[str, 
 
 def run_child(kind: str, day: date, env: dict[str, str]) -> tuple[float, float]:
     """Run one measured step in a child process; returns (seconds, peak RSS in MiB)."""
-    command = [sys.executable, "-m", "leadscore.bench", kind, day.isoformat()]
+    command = [sys.executable, "-m", "leadscore.evaluation.bench", kind, day.isoformat()]
     started = time.perf_counter()
     process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     output = process.stdout.read() if process.stdout else b""
@@ -444,7 +444,7 @@ def register(app) -> None:
 
 
 # ---------------------------------------------------------------------------------------------
-# Child steps: `python -m leadscore.bench <step> <day>`, settings from the environment.
+# Child steps: `python -m leadscore.evaluation.bench <step> <day>`, settings from the environment.
 
 
 def _events_glob() -> str:
@@ -483,7 +483,7 @@ def _store() -> None:
 
 
 def _child(step: str, day: date) -> None:
-    from leadscore.dbt_runner import SEED_PHASE, DbtBuildError, build, describe_problems, dbt_vars, run_dbt
+    from leadscore.running.dbt_runner import SEED_PHASE, DbtBuildError, build, describe_problems, dbt_vars, run_dbt
     from leadscore.settings import Settings
 
     settings = Settings.resolve()

@@ -1,0 +1,1 @@
+"""Judging and learning weights: backtests, suggested weights, the speed benchmark."""

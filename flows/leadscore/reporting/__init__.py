@@ -1,0 +1,1 @@
+"""What people read: the conversion report (tables, charts, page), the backtest page, leadscore check."""
