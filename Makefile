@@ -4,11 +4,8 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 LEADS ?= 10000
 
-export DO_NOT_TRACK := 1
-export DBT_SEND_ANONYMOUS_USAGE_STATS := false
-export PREFECT_SERVER_ANALYTICS_ENABLED := false
-export PREFECT_HOME ?= $(CURDIR)/.prefect
-export PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS := 120
+# Telemetry off and a per-project PREFECT_HOME come from one place, flows/leadscore/environment.py
+# (the CLI and the tests apply it; dbt_project.yml's flag covers the bare dbt commands of `lint`).
 
 .PHONY: setup demo test test-fast lint clean
 

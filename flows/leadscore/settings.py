@@ -7,6 +7,8 @@ import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
+from leadscore.environment import TELEMETRY_OFF
+
 PROJECT_MARKER = "dbt_project.yml"
 TRUE_WORDS = {"1", "true", "yes", "on"}
 
@@ -103,6 +105,5 @@ class Settings:
             "LEADSCORE_EMAIL_SALT": self.email_salt(),
             # relative: dbt places seed tests' compiled SQL under the seed folder's project path
             "LEADSCORE_SEEDS_DIR": os.path.relpath(self.seeds_dir, self.project_dir) if self.seeds_dir else "seeds",
-            "DO_NOT_TRACK": "1",
-            "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+            **TELEMETRY_OFF,
         }

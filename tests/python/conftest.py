@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from leadscore.settings import Settings
+from leadscore.environment import TELEMETRY_OFF
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 PROJECT_PARTS = ("dbt_project.yml", "profiles.yml", "models", "macros", "seeds", "tests")
@@ -42,8 +43,8 @@ COSTLIEST_MODULES = (
     "test_postgres.py",
 )
 
-os.environ.setdefault("DO_NOT_TRACK", "1")
-os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
+for _key, _value in TELEMETRY_OFF.items():
+    os.environ.setdefault(_key, _value)
 
 
 @pytest.fixture
@@ -153,7 +154,7 @@ def prefect_api_url(prefect_home: Path, tmp_path_factory: pytest.TempPathFactory
         **os.environ,
         "PREFECT_HOME": str(prefect_home),
         "PREFECT_UI_ENABLED": "false",
-        "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+        **TELEMETRY_OFF,
     }
     environment.pop("PREFECT_API_URL", None)
     command = [str(Path(sys.executable).parent / "prefect"), "server", "start", "--host", "127.0.0.1", "--port", str(port)]

@@ -26,6 +26,7 @@ from leadscore.demo.demo_data import generate_demo_data
 from leadscore.running.load_raw import load_postgres
 from leadscore.settings import Settings
 from warehouses import pg_connect, pg_schemas, unavailable
+from leadscore.environment import TELEMETRY_OFF
 
 AS_OF = date(2026, 6, 30)
 SELECTED = "+int_lead_daily_activity_stored"
@@ -229,8 +230,7 @@ def test_daily_run_on_spark_equals_full_rebuild(landings) -> None:
         "LEADSCORE_SPARK_SCHEMA": "analytics",
         "DBT_TARGET_PATH": str(spark_work / "dbt_target"),
         "DBT_LOG_PATH": str(spark_work / "dbt_logs"),
-        "DO_NOT_TRACK": "1",
-        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+        **TELEMETRY_OFF,
     }
     run = subprocess.run(
         [sys.executable, "-c", SPARK_RUNS, str(before), str(after), str(spark_work), str(PROJECT_DIR),

@@ -13,6 +13,7 @@ import yaml
 
 from conftest import PROJECT_DIR, project_copy  # noqa: F401  (fixture)
 from leadscore.demo.demo_data import generate_demo_data
+from leadscore.environment import TELEMETRY_OFF
 
 BIN = Path(sys.executable).parent
 
@@ -30,8 +31,7 @@ def environment(tmp_path: Path, extra: dict[str, str]) -> dict[str, str]:
 
     return {
         **os.environ,
-        "DO_NOT_TRACK": "1",
-        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+        **TELEMETRY_OFF,
         "LEADSCORE_DUCKDB_PATH": str(tmp_path / "warehouse.duckdb"),
         "LEADSCORE_LANDING_DIR": str(tmp_path / "landing"),
         **extra,

@@ -22,6 +22,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from leadscore.environment import TELEMETRY_OFF
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 BIN_DIR = Path(sys.executable).parent
@@ -56,9 +57,7 @@ def _clean_environment(prefect_home: Path) -> dict[str, str]:
     }
     env.update(
         PREFECT_HOME=str(prefect_home),
-        PREFECT_SERVER_ANALYTICS_ENABLED="false",
-        DO_NOT_TRACK="1",
-        DBT_SEND_ANONYMOUS_USAGE_STATS="false",
+        **TELEMETRY_OFF,
         NO_PROXY="127.0.0.1,localhost",
         no_proxy="127.0.0.1,localhost",
     )

@@ -17,6 +17,7 @@ import pytest
 from conftest import PROJECT_DIR, make_settings
 from leadscore.running.dbt_runner import build
 from leadscore.demo.demo_data import generate_demo_data
+from leadscore.environment import TELEMETRY_OFF
 from warehouses import unavailable
 
 AS_OF = date(2026, 6, 30)
@@ -73,8 +74,7 @@ def spark_and_duckdb(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path
         "LEADSCORE_SPARK_SCHEMA": "analytics",
         "DBT_TARGET_PATH": str(work / "dbt_target_spark"),
         "DBT_LOG_PATH": str(work / "dbt_logs_spark"),
-        "DO_NOT_TRACK": "1",
-        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+        **TELEMETRY_OFF,
     }
     run = subprocess.run(
         [sys.executable, "-c", SPARK_BUILD, str(landing), str(work), str(PROJECT_DIR), AS_OF.isoformat(), *COMPARED],

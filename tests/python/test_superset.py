@@ -38,6 +38,7 @@ from conftest import PROJECT_DIR, run_day
 from leadscore.demo.demo_data import generate_demo_data
 from leadscore.running.publish import PUBLICATIONS_TABLE, PUBLISHED_TABLES
 from warehouses import unavailable
+from leadscore.environment import TELEMETRY_OFF
 
 pytestmark = pytest.mark.slow
 
@@ -196,7 +197,7 @@ def superset(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Superset]:
         "SUPERSET_CONFIG_PATH": str(CONFIG),
         "SUPERSET_HOME": str(home),
         "SUPERSET_SECRET_KEY": secrets.token_urlsafe(42),
-        "DO_NOT_TRACK": "1",
+        **TELEMETRY_OFF,
     }
     superset_cli = str(venv / "bin" / "superset")
     for command in (

@@ -16,6 +16,8 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+from leadscore.environment import TELEMETRY_OFF
+from leadscore.settings import Settings
 
 # landing table -> its dbt source
 SOURCES = {"leads": "crm", "accounts": "crm", "events": "marketing", "lifecycle": "crm"}
@@ -42,8 +44,7 @@ def landing_queries(landing_dir: Path, project_dir: Path | None = None) -> dict[
             "LEADSCORE_DUCKDB_PATH": str(Path(workdir) / "compile.duckdb"),
             "DBT_TARGET_PATH": str(Path(workdir) / "target"),
             "DBT_LOG_PATH": str(Path(workdir) / "logs"),
-            "DO_NOT_TRACK": "1",
-            "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+            **TELEMETRY_OFF,
         }
     ):
         outcome = dbtRunner().invoke(
@@ -116,9 +117,9 @@ def main(argv: list[str] | None = None) -> int:
     import argparse
 
     parser = argparse.ArgumentParser(prog="python -m leadscore.running.load_raw", description=main.__doc__)
-    parser.add_argument("landing_dir", nargs="?", default=os.environ.get("LEADSCORE_LANDING_DIR", "data/landing"))
+    parser.add_argument("landing_dir", nargs="?", default=None, help="default: the settings' landing folder (LEADSCORE_LANDING_DIR, else data/landing)")
     args = parser.parse_args(argv)
-    landing = Path(args.landing_dir)
+    landing = Path(args.landing_dir) if args.landing_dir else Settings.resolve().landing_dir
     import psycopg2
 
     try:
