@@ -17,6 +17,7 @@ from leadscore.demo.vocabulary import (
 
 
 def accounts_sql(plan: Plan) -> str:
+    """Creates table accounts, with each account's weight in the leads' pick of an account."""
     industry = pick("r_industry", [(v, w) for v, w, _ in INDUSTRIES])
     model = pick("r_model", [(v, w) for v, w, _ in BUSINESS_MODELS])
     revenue_factor = lookup(
@@ -29,7 +30,7 @@ def accounts_sql(plan: Plan) -> str:
     competitor_stem = f"{sql_list([s for _, s in COMPETITORS])}[1 + (competitor_ix)]"
     return f"""
     create temp table accounts as
-    with draws as (
+    with account_draws as (
         select
             i as account_num,
             -- about 1% competitors; accounts 7 and 11 always are, so small data sets have some
@@ -46,7 +47,7 @@ def accounts_sql(plan: Plan) -> str:
             {element(NAME_KINDS, "u(i, 0, 'acc_w3')")} as w3
         from range(1, {plan.accounts} + 1) t(i)
     ),
-    attrs as (
+    attributes as (
         select
             account_num,
             is_competitor,
@@ -59,10 +60,10 @@ def accounts_sql(plan: Plan) -> str:
             z_revenue,
             case when is_competitor then {competitor_name} else w1 || w2 || ' ' || w3 end as name,
             case when is_competitor then {competitor_stem} else lower(w1 || w2 || w3) end as stem
-        from draws
+        from account_draws
     ),
-    numbered as (
-        select *, row_number() over (partition by stem order by account_num) as rn from attrs
+    numbered_by_stem as (
+        select *, row_number() over (partition by stem order by account_num) as rn from attributes
     )
     select
         account_num,
@@ -88,7 +89,7 @@ def accounts_sql(plan: Plan) -> str:
         round(sqrt(employee_count) * 1000)::bigint as pick_weight,
         coalesce(sum(round(sqrt(employee_count) * 1000)::bigint) over (
             order by account_num rows between unbounded preceding and 1 preceding), 0) as pick_from
-    from numbered
+    from numbered_by_stem
     order by account_num
     """
 

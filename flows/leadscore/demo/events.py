@@ -170,6 +170,7 @@ def event_offsets_sql() -> tuple[str, ...]:
 
 
 def events_output_sql(plan: Plan) -> str:
+    """The events file: the lists unnested in lead and time order, with each event's attributes."""
     campaigns, contents, webinars = _campaign_lists(plan)
     web_campaign = f"case when bits(hb, 0, 16) < 0.12 then {element(PAID_CAMPAIGNS, 'bits(hb, 16, 16)')} end"
     normal = "sqrt(-2.0 * ln(1.0 - bits(ha, 0, 20))) * cos(2.0 * pi() * bits(ha, 20, 20))"

@@ -52,6 +52,7 @@ def leads_sql(plan: Plan) -> str:
 
 
 def leads_output_sql() -> str:
+    """The leads file, in the landing contract's columns."""
     return """
     select
         lead_id, email, first_name, last_name, make_timestamp(created_s * 1000000) as created_at,
@@ -76,6 +77,7 @@ LEAD_STATE_COLUMNS = (
 
 
 def lead_state_sql() -> tuple[str, ...]:
+    """Keeps of each lead what the later steps need, and drops the tables they do not."""
     return (
         "create temp table lead_state as "
         f"select {', '.join(LEAD_STATE_COLUMNS)} from generated_leads order by lead_num",

@@ -108,6 +108,7 @@ def reasons() -> str:
 
 
 def lifecycle_sql() -> str:
+    """The lifecycle file: one row per stage a lead entered, in lead and stage order."""
     return """
     select lead_id, stage, make_timestamp(t * 1000000) as entered_at, reason
     from (

@@ -36,6 +36,7 @@ from leadscore.demo.vocabulary import (
 
 
 def titles_sql() -> str:
+    """Creates table titles: three job titles per seniority and department."""
     rows: list[str] = []
     for seniority, _, _ in SENIORITIES:
         for department in DEPARTMENT_LABELS:

@@ -32,6 +32,8 @@ class Plan:
 
 
 def make_plan(leads: int, seed: int, end_date: date, events_per_lead: float, history_days: int = 365) -> Plan:
+    """The window is the history_days days up to end_date; e-mail weeks start on its first Tuesday,
+    the fortnightly webinars on its first Wednesday."""
     start_date = end_date - timedelta(days=history_days - 1)
     first_tuesday = start_date + timedelta(days=(1 - start_date.weekday()) % 7)
     first_wednesday = start_date + timedelta(days=(2 - start_date.weekday()) % 7)
@@ -55,4 +57,5 @@ def make_plan(leads: int, seed: int, end_date: date, events_per_lead: float, his
 
 
 def epoch(day: date, at: time) -> int:
+    """Seconds since 1970 of a day's time, in UTC."""
     return int(datetime.combine(day, at, tzinfo=UTC).timestamp())

@@ -9,6 +9,7 @@ from leadscore.demo.plan import DAY, Plan
 
 
 def create_macros(con: duckdb.DuckDBPyConnection, plan: Plan) -> None:
+    """Defines the draw macros (h, u, zn, expo, cnt) and the calendar ones (tod, evt_time...)."""
     seed = plan.seed
     macros = [
         # DuckDB combines the hashes of several arguments by xor-ing the last one in, so two salts

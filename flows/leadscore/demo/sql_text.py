@@ -6,12 +6,14 @@ from collections.abc import Sequence
 
 
 def lit(value: str | None) -> str:
+    """A SQL string literal (or null)."""
     if value is None:
         return "null"
     return "'" + value.replace("'", "''") + "'"
 
 
 def sql_list(values: Sequence[str | None]) -> str:
+    """A SQL list literal of strings."""
     return "[" + ", ".join(lit(v) for v in values) + "]"
 
 
@@ -26,6 +28,7 @@ def pick(uniform: str, choices: Sequence[tuple[str, float]]) -> str:
 
 
 def lookup(expr: str, mapping: Sequence[tuple[str, float]], default: float = 0.0) -> str:
+    """The number the value of expr maps to, or default."""
     branches = " ".join(f"when {lit(key)} then {value}" for key, value in mapping)
     return f"(case {expr} {branches} else {default} end)"
 

@@ -18,6 +18,7 @@ SCRATCH_ROW_GROUP = 8192
 
 
 def connect(tmp_dir: Path) -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB session set up to write the same bytes on any machine."""
     # a scratch database left by an interrupted run would still hold its tables
     shutil.rmtree(tmp_dir, ignore_errors=True)
     tmp_dir.mkdir(parents=True)
@@ -38,6 +39,7 @@ def connect(tmp_dir: Path) -> duckdb.DuckDBPyConnection:
 
 
 def copy_to_file(con: duckdb.DuckDBPyConnection, query: str, path: Path, file_format: str) -> int:
+    """Writes the query's rows to path as csv or parquet and returns how many it wrote."""
     if file_format == "csv":
         options = "format csv, header true, delimiter ',', timestampformat '%Y-%m-%d %H:%M:%S'"
     else:
