@@ -270,9 +270,11 @@ def test_csv_and_parquet_hold_the_same_rows(tmp_path: Path) -> None:
     assert header == ",".join(COLUMNS["events"])
 
 
-def test_events_per_lead_sets_the_volume(tmp_path: Path) -> None:
-    counts = _generate(tmp_path, events_per_lead=10.0)
-    assert 8 <= counts["events"] / counts["leads"] <= 12
+@pytest.mark.parametrize("events_per_lead", [10.0, 80.0])
+def test_events_per_lead_sets_the_volume(tmp_path: Path, events_per_lead: float) -> None:
+    # 80 overflowed a decimal product in the leads query before the scales were multiplied in Python
+    counts = _generate(tmp_path, leads=300, events_per_lead=events_per_lead)
+    assert 0.8 * events_per_lead <= counts["events"] / counts["leads"] <= 1.2 * events_per_lead
 
 
 @pytest.mark.parametrize(

@@ -92,8 +92,11 @@ def activity_counts(plan: Plan) -> str:
         cnt({7.0 * plan.web_scale} * exp(0.9 * browse_z) * exposure, lead_num, 0, 'n_blog') as n_blog,
         cnt({3.2 * plan.web_scale} * exp(0.9 * browse_z) * exposure, lead_num, 0, 'n_general') as n_general,
         cnt({1.0 * plan.web_scale} * exp(1.0 * social_z) * exposure, lead_num, 0, 'n_social') as n_social,
-        cnt((case when job_seeker then 5.0 else 0.03 end) * {plan.web_scale} * exposure, lead_num, 0, 'n_careers')
-            as n_careers,
+        -- scales multiplied here, not in SQL: a decimal literal times a decimal overflows at high scales
+        cnt(
+            (case when job_seeker then {5.0 * plan.web_scale} else {0.03 * plan.web_scale} end) * exposure,
+            lead_num, 0, 'n_careers'
+        ) as n_careers,
         cnt({1.2 * journey_scale} * exp(1.0 * intent_z), lead_num, 0, 'n_product') as n_product,
         cnt({0.35 * journey_scale} * exp(1.3 * intent_z), lead_num, 0, 'n_pricing') as n_pricing,
         cnt({0.25 * journey_scale} * exp(1.0 * intent_z), lead_num, 0, 'n_content') as n_content,
