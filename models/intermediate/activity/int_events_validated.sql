@@ -8,9 +8,9 @@
     )
 }}
 
-{#- The events scoring may use, by the quarantine rules (models/quarantine/quarantine_events):
-    only rows of a lead in the leads file, of a known event type (event_types seed, directly or via
-    value_aliases) and with a plausible timestamp (from 2000 up to the current day); of an event
+{#- The events scoring may use, by the rules quarantine_events reports by (base_marketing__events):
+    only rows without a row_reason (a lead in the leads file, a known event type, directly or via
+    value_aliases, and a plausible timestamp, from 2000 up to the current day); of an event
     exported twice (same event_id among those rows) one copy, picked by a fixed order; events
     without an id are never duplicates. A negative duration is read as unknown.
     Stored for every day up to the latest as-of day run so far, each day with one marker row (no
@@ -41,55 +41,35 @@ events as {{ inline_cte() }} (
     select * from {{ ref('stg_marketing__events') }}
 ),
 
-leads as (
-    select distinct lead_id from {{ ref('stg_crm__leads') }}
-    where lead_id is not null
-),
-
-aliases as (
-    select * from {{ ref('value_aliases') }}
-    where domain = 'event_type'
-),
-
-event_types as (
-    select * from {{ ref('event_types') }}
-),
-
 usable as {{ inline_cte() }} (
-    -- the rows one copy of each event id is picked from
+    -- the rows one copy of each event id is picked from: those without a row_reason
     select
-        events.event_id,
-        events.lead_id,
-        events.event_type,
-        events.occurred_at,
-        events.page_url,
-        events.duration_seconds,
-        events.campaign,
-        events.content,
-        events.device,
-        cast(events.occurred_at as date) as event_date,
+        event_id,
+        lead_id,
+        event_type,
+        occurred_at,
+        page_url,
+        duration_seconds,
+        campaign,
+        content,
+        device,
+        cast(occurred_at as date) as event_date,
         -- every value the stored day depends on, the canonical event type too: editing
         -- value_aliases or event_types recomputes the days it touches
         {{ fingerprint_row_hash([
-            'events.event_id',
-            'events.lead_id',
-            'events.event_type',
-            'event_types.event_type',
-            'events.occurred_at',
-            'events.page_url',
-            'events.duration_seconds',
-            'events.campaign',
-            'events.content',
-            'events.device',
+            'event_id',
+            'lead_id',
+            'event_type',
+            'canonical_event_type',
+            'occurred_at',
+            'page_url',
+            'duration_seconds',
+            'campaign',
+            'content',
+            'device',
         ]) }} as row_hash
     from events
-    inner join leads
-        on events.lead_id = leads.lead_id
-    left join aliases
-        on events.event_type = lower(aliases.raw_value)
-    inner join event_types
-        on coalesce(aliases.canonical_value, events.event_type) = event_types.event_type
-    where {{ is_plausible_timestamp('events.occurred_at') }}
+    where row_reason is null
 ),
 
 landed_days as (
@@ -288,31 +268,11 @@ candidates as (
 {% endif %}
 
 duplicated_ids as (
-    -- only ids given more than once need their copies ordered: a window over every row would sort them all
-    select event_id from candidates
-    where event_id is not null
-    group by event_id
-    having count(*) > 1
+    {{ duplicated_keys('candidates', 'event_id') }}
 ),
 
 numbered as (
-    select
-        candidates.*,
-        1 as copy_number
-    from candidates
-    left join duplicated_ids
-        on candidates.event_id = duplicated_ids.event_id
-    where duplicated_ids.event_id is null
-    union all
-    select
-        candidates.*,
-        row_number() over (
-            partition by candidates.event_id
-            order by {{ event_copy_order() }}
-        ) as copy_number
-    from candidates
-    inner join duplicated_ids
-        on candidates.event_id = duplicated_ids.event_id
+    {{ number_copies('candidates', 'duplicated_ids', 'event_id', event_copy_order()) }}
 ),
 
 markers as (

@@ -1,9 +1,9 @@
 {{ config(materialized='table') }}
 
 {#- Each distinct value of every lead attribute (after value_aliases), with its number of leads
-    and each attribute rule that matches it, by the grammar scoring uses (attribute_matches). A
-    value no rule matches has one row without a rule. Matched on distinct values, not on leads,
-    and whatever model scores the lead: this says whether the data can fire a rule at all. -#}
+    and each attribute rule that matches it, as scoring matches them
+    (int_lead_attribute_rules_matched). A value no rule matches has one row without a rule.
+    Whatever model scores the lead: this says whether the data can fire a rule at all. -#}
 
 with
 
@@ -11,12 +11,8 @@ attributes as (
     select * from {{ ref('int_lead_attributes_unpivoted') }}
 ),
 
-rules as (
-    select * from {{ ref('int_attribute_rules_unioned') }}
-),
-
-attribute_lists as (
-    select * from {{ ref('attribute_lists') }}
+matches as (
+    select * from {{ ref('int_lead_attribute_rules_matched') }}
 ),
 
 distinct_values as (
@@ -32,20 +28,14 @@ distinct_values as (
 ),
 
 matched as (
+    -- a rule matches a value whichever lead has it
     select distinct
-        distinct_values.attribute,
-        distinct_values.attribute_value,
-        rules.rule_seed,
-        rules.rule_id,
-        rules.match_type
-    from distinct_values
-    inner join rules
-        on distinct_values.attribute = rules.attribute
-    left join attribute_lists
-        on rules.match_type = 'in_list'
-        and rules.match_value = attribute_lists.list_name
-        and lower(attribute_lists.list_value) = distinct_values.attribute_value
-    where {{ attribute_matches('distinct_values.attribute_value', 'rules', number='distinct_values.attribute_number', lists='attribute_lists') }}
+        attribute,
+        attribute_value,
+        rule_seed,
+        rule_id,
+        match_type
+    from matches
 ),
 
 final as (

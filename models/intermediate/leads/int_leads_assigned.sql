@@ -1,7 +1,7 @@
 {{ config(materialized='table') }}
 
-{#- Which scoring models score each lead: every model whose assignment rule matches the lead,
-    or the default model(s) when none does. -#}
+{#- Which scoring models score each lead: every model whose assignment rule matches the lead
+    (int_lead_attribute_rules_matched), or the default model(s) when none does. -#}
 
 with
 
@@ -9,34 +9,20 @@ leads as (
     select lead_id from {{ ref('int_leads_enriched') }}
 ),
 
-attributes as (
-    select * from {{ ref('int_lead_attributes_unpivoted') }}
-),
-
-assignments as (
-    select * from {{ ref('scoring_model_assignments') }}
+matches as (
+    select * from {{ ref('int_lead_attribute_rules_matched') }}
+    where rule_seed = 'scoring_model_assignments'
 ),
 
 scoring_models as (
     select * from {{ ref('scoring_models') }}
 ),
 
-attribute_lists as (
-    select * from {{ ref('attribute_lists') }}
-),
-
 matched as (
     select distinct
-        attributes.lead_id,
-        assignments.model_id
-    from attributes
-    inner join assignments
-        on attributes.attribute = assignments.attribute
-    left join attribute_lists
-        on assignments.match_type = 'in_list'
-        and assignments.match_value = attribute_lists.list_name
-        and lower(attribute_lists.list_value) = attributes.attribute_value
-    where {{ attribute_matches('attributes.attribute_value', 'assignments', number='attributes.attribute_number', lists='attribute_lists') }}
+        lead_id,
+        model_id
+    from matches
 ),
 
 defaulted as (

@@ -1,6 +1,6 @@
 {#- BANT qualification, kept beside the score: which of budget, authority, need and timeline a
     lead meets by the qualification_criteria seed (a criterion is met when any of its rows
-    matches). -#}
+    matches: int_lead_attribute_rules_matched). -#}
 
 with
 
@@ -8,30 +8,22 @@ leads as (
     select lead_id from {{ ref('int_leads_enriched') }}
 ),
 
-attributes as (
-    select * from {{ ref('int_lead_attributes_unpivoted') }}
+matches as (
+    select * from {{ ref('int_lead_attribute_rules_matched') }}
+    where rule_seed = 'qualification_criteria'
 ),
 
 criteria as (
     select * from {{ ref('qualification_criteria') }}
 ),
 
-attribute_lists as (
-    select * from {{ ref('attribute_lists') }}
-),
-
 met as (
     select distinct
-        attributes.lead_id,
+        matches.lead_id,
         criteria.criterion
-    from attributes
+    from matches
     inner join criteria
-        on attributes.attribute = criteria.attribute
-    left join attribute_lists
-        on criteria.match_type = 'in_list'
-        and criteria.match_value = attribute_lists.list_name
-        and lower(attribute_lists.list_value) = attributes.attribute_value
-    where {{ attribute_matches('attributes.attribute_value', 'criteria', number='attributes.attribute_number', lists='attribute_lists') }}
+        on matches.rule_id = criteria.criterion_id
 ),
 
 flags as (

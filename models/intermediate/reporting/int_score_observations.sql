@@ -41,7 +41,7 @@ sql_stage as (
 ),
 
 sql_reached as (
-    -- the first time each lead was at sql or beyond, as in int_lead_funnel.sql_at
+    -- the first time each lead was at sql or beyond, as in fct_lead_funnel.sql_at
     select
         stages.lead_id,
         min(stages.entered_at) as sql_at

@@ -1,5 +1,5 @@
 {#- Fit (demographic and firmographic) points: every fit rule of the lead's model, or of 'all'
-    models, whose attribute matches fires once. -#}
+    models, whose attribute matches (int_lead_attribute_rules_matched) fires once. -#}
 
 with
 
@@ -7,16 +7,13 @@ assigned as (
     select * from {{ ref('int_leads_assigned') }}
 ),
 
-attributes as (
-    select * from {{ ref('int_lead_attributes_unpivoted') }}
+matches as (
+    select * from {{ ref('int_lead_attribute_rules_matched') }}
+    where rule_seed = 'fit_rules'
 ),
 
 fit_rules as (
     select * from {{ ref('fit_rules') }}
-),
-
-attribute_lists as (
-    select * from {{ ref('attribute_lists') }}
 ),
 
 matched as (
@@ -25,19 +22,14 @@ matched as (
         assigned.model_id,
         fit_rules.rule_id,
         fit_rules.description,
-        fit_rules.attribute || ' = ' || coalesce(attributes.attribute_value, '(missing)') as evidence,
+        fit_rules.attribute || ' = ' || coalesce(matches.attribute_value, '(missing)') as evidence,
         fit_rules.points
     from assigned
-    inner join attributes
-        on assigned.lead_id = attributes.lead_id
+    inner join matches
+        on assigned.lead_id = matches.lead_id
+        and (assigned.model_id = matches.model_id or matches.model_id = 'all')
     inner join fit_rules
-        on attributes.attribute = fit_rules.attribute
-        and (assigned.model_id = fit_rules.model_id or fit_rules.model_id = 'all')
-    left join attribute_lists
-        on fit_rules.match_type = 'in_list'
-        and fit_rules.match_value = attribute_lists.list_name
-        and lower(attribute_lists.list_value) = attributes.attribute_value
-    where {{ attribute_matches('attributes.attribute_value', 'fit_rules', number='attributes.attribute_number', lists='attribute_lists') }}
+        on matches.rule_id = fit_rules.rule_id
 ),
 
 final as (

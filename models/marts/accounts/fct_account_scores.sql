@@ -6,7 +6,7 @@
 with
 
 funnel as (
-    select * from {{ ref('int_lead_funnel') }}
+    select * from {{ ref('fct_lead_funnel') }}
 ),
 
 account_scoring as (

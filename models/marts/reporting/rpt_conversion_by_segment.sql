@@ -4,7 +4,7 @@
     stage they passed. Rates and days are given from lead creation (lead->SQL, lead->won) as well
     as from the first MQL day, so segments compare when no lead, or every lead, is an MQL. -#}
 
-{#- The dimensions a segment can be cut by, and the int_lead_funnel column that holds each. -#}
+{#- The dimensions a segment can be cut by, and the fct_lead_funnel column that holds each. -#}
 {%- set dimensions = [
     ('industry', 'account_industry'),
     ('company_size_band', 'company_size_band'),
@@ -19,7 +19,7 @@
 with
 
 funnel as (
-    select * from {{ ref('int_lead_funnel') }}
+    select * from {{ ref('fct_lead_funnel') }}
 ),
 
 report_settings as (

@@ -17,7 +17,7 @@ mql_dates as (
 ),
 
 funnel as (
-    select * from {{ ref('int_lead_funnel') }}
+    select * from {{ ref('fct_lead_funnel') }}
 ),
 
 history_weeks as (

@@ -2,46 +2,12 @@
 
 with
 
-source as (
-    select * from {{ landing_relation('crm', 'leads') }}
-),
-
-cleaned as (
-    select
-        {{ clean_text('lead_id') }} as lead_id,
-        lower({{ clean_text('email') }}) as email,
-        {{ clean_text('first_name') }} as first_name,
-        {{ clean_text('last_name') }} as last_name,
-        {{ parse_as('created_at', 'timestamp') }} as created_at,
-        {{ clean_text('account_id') }} as account_id,
-        {{ clean_text('company_name') }} as company_name,
-        lower({{ clean_text('job_title') }}) as job_title,
-        {{ clean_category('seniority') }} as seniority,
-        {{ clean_category('department') }} as department,
-        {{ clean_text('country') }} as country,
-        {{ clean_category('lead_source') }} as lead_source,
-        {{ clean_category('product_interest') }} as product_interest,
-        {{ parse_as('budget', 'decimal(18,2)') }} as budget,
-        {{ clean_category('purchase_timeline') }} as purchase_timeline,
-        {{ clean_text('stated_need') }} as stated_need
-    {%- for column in extra_columns %},
-        lower({{ clean_text(adapter.quote(column)) }}) as {{ adapter.quote(column) }}
-        {%- endfor %}
-    from source
-),
-
-deduplicated as (
-    -- a lead exported twice is scored once: the earliest created copy, then a fixed order
-    select
-        *,
-        row_number() over (
-            partition by lead_id
-            order by created_at, email, account_id, job_title
-        ) as _copy_number
-    from cleaned
+base as (
+    select * from {{ ref('base_crm__leads') }}
 ),
 
 final as (
+    -- a lead exported twice is scored once: the copy base_crm__leads numbers first
     select
         lead_id,
         email,
@@ -62,7 +28,7 @@ final as (
     {%- for column in extra_columns %},
         {{ adapter.quote(column) }}
         {%- endfor %}
-    from deduplicated
+    from base
     where _copy_number = 1
 )
 

@@ -1,16 +1,16 @@
 with
 
-source as (
-    select * from {{ landing_relation('crm', 'lifecycle') }}
+base as (
+    select * from {{ ref('base_crm__lifecycle_stages') }}
 ),
 
-cleaned as (
+final as (
     select
-        {{ clean_text('lead_id') }} as lead_id,
-        lower({{ clean_text('stage') }}) as stage,
-        {{ parse_as('entered_at', 'timestamp') }} as entered_at,
-        {{ clean_text('reason') }} as reason
-    from source
+        lead_id,
+        stage,
+        entered_at,
+        reason
+    from base
 )
 
-select * from cleaned
+select * from final
