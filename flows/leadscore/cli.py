@@ -189,7 +189,7 @@ def _warehouse_error(settings: Settings, error: Exception) -> NoReturn:
 def _scored_day_needed(settings: Settings, day: date | None, run_does: str) -> Iterator[None]:
     """A command that reads a scored day from the warehouse: exit 3 (one line) while a run holds
     it, exit 2 with what to run when the warehouse cannot give the day."""
-    from leadscore.reporting.reports import ReportError
+    from leadscore.reporting.report_data import ReportError
     from leadscore.warehouse import WarehouseUnavailable
 
     try:
@@ -464,7 +464,7 @@ def report(
     """Rebuild reports/AS_OF/ (the report tables as CSV and Parquet, sales_priority.csv and
     report.html) from the warehouse as it is, without rebuilding any model: the warehouse must
     hold that day from a successful `leadscore run --as-of AS_OF` (its latest run)."""
-    from leadscore.reporting.reports import write_report
+    from leadscore.reporting.report_files import write_report
     settings = _settings(project_dir, duckdb_path, None)
     day = _parse_day(as_of)
     _check_folder(settings.reports_dir, "reports folder")

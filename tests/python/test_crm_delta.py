@@ -18,7 +18,7 @@ import pytest
 from conftest import make_settings, plant_rows, run_day
 from leadscore.running.crm import CrmExport, stage_crm_export, write_crm_export
 from leadscore.demo.demo_data import generate_demo_data
-from leadscore.reporting.reports import FORMULA_STARTS
+from leadscore.reporting.csv_for_people import FORMULA_STARTS
 
 DAY_1 = date(2026, 5, 4)
 DAY_2 = DAY_1 + timedelta(days=1)

@@ -17,7 +17,8 @@ import pytest
 from typer.testing import CliRunner
 
 from leadscore.cli import app
-from leadscore.reporting.reports import REPORT_TABLES, ReportError, write_report
+from leadscore.reporting.report_data import REPORT_TABLES, ReportError
+from leadscore.reporting.report_files import write_report
 from leadscore.settings import Settings
 
 AS_OF = date(2026, 5, 4)

@@ -722,7 +722,7 @@ def run_backtest(
 def write_outputs(result: BacktestResult, candidate_label: str) -> None:
     """comparison.csv, mql_flips.csv (text cells neutralised for spreadsheets) and backtest.html."""
     from leadscore.reporting.backtest_html import render_backtest_page
-    from leadscore.reporting.reports import write_csv_for_people
+    from leadscore.reporting.csv_for_people import write_csv_for_people
 
     result.folder.mkdir(parents=True, exist_ok=True)
     write_csv_for_people(result.folder / "comparison.csv", result.metrics, ["scope", "seed_set", *METRICS])

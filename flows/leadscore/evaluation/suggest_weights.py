@@ -1001,7 +1001,7 @@ def _write_candidate(out_dir: Path, live_seeds: Path, seeds: dict[str, list[dict
 def write_learned_weights(report: Path, weights: list[dict]) -> None:
     """learned_weights.csv for people (text cells neutralised): every rule on offer, its
     coefficient, its points, the live points it replaces and, for a rule left out, why."""
-    from leadscore.reporting.reports import write_csv_for_people
+    from leadscore.reporting.csv_for_people import write_csv_for_people
 
     write_csv_for_people(
         report / "learned_weights.csv",
@@ -1011,7 +1011,7 @@ def write_learned_weights(report: Path, weights: list[dict]) -> None:
 
 
 def _write_report(suggestion: Suggestion, train: list[Observation], holdout: list[Observation]) -> None:
-    from leadscore.reporting.reports import write_csv_for_people
+    from leadscore.reporting.csv_for_people import write_csv_for_people
 
     result, plan = suggestion.backtest, suggestion.plan
     report = suggestion.folder / "report"

@@ -17,7 +17,7 @@ no reader ever sees half a file. The day's file is renamed first, the snapshot l
 them makes the next day send a few leads again (an import of the same values changes nothing),
 never miss one. Rows are sorted and the files hold no time stamps, so a rerun of a day on the same
 warehouse writes the same bytes. Cells are neutralised against spreadsheet formulas like every
-CSV written for people (leadscore.reporting.reports).
+CSV written for people (leadscore.reporting.csv_for_people).
 """
 
 from __future__ import annotations
@@ -32,7 +32,8 @@ from pathlib import Path
 import duckdb
 
 from leadscore.running.publish import fsync
-from leadscore.reporting.reports import ReportError, check_warehouse, copy_csv_for_people
+from leadscore.reporting.csv_for_people import copy_csv_for_people
+from leadscore.reporting.report_data import ReportError, check_warehouse
 from leadscore.settings import Settings
 from leadscore.warehouse import connect, has_table, latest_run
 

@@ -27,7 +27,7 @@ from leadscore.running.crm import CRM_SOURCE_TABLE, CrmExport, discard_crm_expor
 from leadscore.running.dbt_runner import DbtBuildError, build, utc_today
 from leadscore.running.publish import PUBLISHED_TABLES, publish_tables
 from leadscore.running.quarantine import quarantine_counts
-from leadscore.reporting.reports import discard_staged, promote_report, report_folder, stage_report
+from leadscore.reporting.report_files import discard_staged, promote_report, report_folder, stage_report
 from leadscore.running.runlock import RunLockedError, run_lock
 from leadscore.running.seedsets import SeedSetError, candidate_csvs, seed_overlay
 from leadscore.settings import Settings
