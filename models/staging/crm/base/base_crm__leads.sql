@@ -1,3 +1,5 @@
+{{ config(materialized='ephemeral') }}
+
 {%- set extra_columns = landing_extra_columns('crm', 'leads') %}
 
 {#- Every raw row of the CRM leads landing data: the text as delivered (_raw_*), the values as
