@@ -302,3 +302,50 @@ def scored_days(settings: Settings) -> set[str]:
         for record in reversed(_records(connection)):  # oldest first: the latest run of a day wins
             latest[str(record.as_of_date)] = record.status
     return {day for day in history if latest.get(day, SUCCEEDED) == SUCCEEDED}
+
+
+# --- the seeds a build loaded ---------------------------------------------------------------------
+#
+# One row: the fingerprint of the seed phase's inputs (dbt_runner.seed_fingerprint) when a build
+# that loaded and tested the seeds succeeded. dbt_runner.build skips the seed phase while the
+# fingerprint is unchanged and every seed table is there; it drops the row before it loads seeds,
+# so a failed or killed load leaves none, and writes it again only after the whole build passed.
+
+SEED_LOADS_TABLE = "leadscore_seed_loads"
+
+
+def loaded_seed_fingerprint(settings: Settings, seed_tables: set[str]) -> str | None:
+    """The fingerprint a successful build recorded, or None: no warehouse or no record, a seed
+    table missing, or the file cannot be opened now (dbt then says why)."""
+    if not settings.duckdb_path.is_file():
+        return None
+    try:
+        with open_duckdb(settings.duckdb_path, read_only=True) as connection:
+            if not has_table(connection, SEED_LOADS_TABLE):
+                return None
+            present = {row[0] for row in connection.execute(
+                "select table_name from information_schema.tables where table_schema = 'main'"
+            ).fetchall()}
+            if not seed_tables <= present:
+                return None
+            row = connection.execute(f"select max(fingerprint) from {SEED_LOADS_TABLE}").fetchone()
+    except duckdb.Error:
+        return None
+    return row[0] if row else None
+
+
+def forget_seed_load(settings: Settings) -> None:
+    """Drop the record before the seeds are loaded again."""
+    if not settings.duckdb_path.is_file():
+        return
+    with _connect_for_writing(settings) as connection:
+        connection.execute(f"drop table if exists {SEED_LOADS_TABLE}")
+
+
+def record_seed_load(settings: Settings, fingerprint: str) -> None:
+    """Record that the seeds of `fingerprint` are loaded and passed their tests."""
+    with _connect_for_writing(settings) as connection:
+        connection.execute(
+            f"create or replace table {SEED_LOADS_TABLE} (fingerprint varchar not null, loaded_at timestamptz not null)"
+        )
+        connection.execute(f"insert into {SEED_LOADS_TABLE} values (?, ?)", [fingerprint, datetime.now(timezone.utc)])

@@ -1,6 +1,12 @@
-{#- The day scores are computed for: the `as_of_date` var, or today (UTC) when it is not set. -#}
+{#- The day scores are computed for: the `as_of_date` var, else the LEADSCORE_AS_OF_DATE
+    environment variable, else today (UTC). The daily build passes the environment variable: it
+    is read only while nodes run (`execute`), never while dbt parses, so a new day leaves dbt's
+    partial parse valid, where a new --vars value makes dbt parse the whole project again. -#}
 {% macro as_of_date_string() -%}
     {%- set value = var('as_of_date', none) -%}
+    {%- if (value is none or value == '') and execute -%}
+        {%- set value = env_var('LEADSCORE_AS_OF_DATE', '') -%}
+    {%- endif -%}
     {%- if value is none or value == '' -%}
         {{ return(run_started_at.strftime('%Y-%m-%d')) }}
     {%- endif -%}

@@ -41,6 +41,7 @@ def test_bench_prints_measures_and_targets(tmp_path: Path) -> None:
         "full == incremental (rows differing)",
         "store / floor: least full / floor of a build that keeps the events",
         "full minus start-up / store",
+        "XS daily run <= 10 s",
     ):
         assert f"| {target} | T |" in table
     assert "fct_lead_scores 0, fct_lead_score_history 0" in table
@@ -104,3 +105,14 @@ def test_storing_the_events_is_measured_against_the_floor_and_the_build() -> Non
 def test_results_without_a_store_measure_have_no_store_rows() -> None:
     targets = {target for target, _, _, _ in ratio_rows([_size("M", 100_000, 0.5, 3.0, 61.0, 59.0)])}
     assert not any("store" in target for target in targets)
+
+
+def test_the_daily_run_of_a_tiny_size_is_held_to_ten_seconds() -> None:
+    """Issue 17, target 3: the fixed cost, a daily (incremental) run at XS, at most 10 s."""
+    rows = {(target, size): (measured, verdict) for target, size, measured, verdict in ratio_rows(
+        [_size("XS", 100, 0.1, 2.0, 20.0, 9.5), _size("T", 1_000, 0.1, 2.0, 20.0, 10.2),
+         _size("M", 100_000, 0.5, 3.0, 61.0, 59.0)]
+    )}
+    assert rows[("XS daily run <= 10 s", "XS")] == ("9.5 s", "met")
+    assert rows[("XS daily run <= 10 s", "T")] == ("10.2 s", "NOT met")
+    assert ("XS daily run <= 10 s", "M") not in rows
