@@ -378,3 +378,24 @@ def test_table_without_day_fingerprints_asks_for_a_full_refresh(warehouses: Path
     assert not result.success
     messages = " ".join(o.message or "" for o in result.outcomes) + (result.error or "")
     assert "run `leadscore run --full-refresh`" in messages, messages
+
+
+def test_the_next_days_build_keeps_dbts_partial_parse_and_skips_unchanged_seeds(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The daily build passes the day in the environment, not in --vars (a new --vars value makes
+    dbt parse the whole project again), and loads and tests the seeds only when they changed."""
+    from leadscore.running.dbt_runner import build
+
+    monkeypatch.setenv("DBT_TARGET_PATH", str(tmp_path / "dbt_target"))
+    monkeypatch.setenv("DBT_LOG_PATH", str(tmp_path / "dbt_logs"))
+    _, landing, _ = prepare_landing(tmp_path / "data", 50, NEXT_DAY)
+    settings = make_settings(tmp_path, landing)
+    log = tmp_path / "dbt_logs" / "dbt.log"
+    first = build(settings, DAY, select=["+stg_crm__leads"])
+    logged = log.stat().st_size
+    second = build(settings, NEXT_DAY, select=["+stg_crm__leads"])
+    next_day_log = log.read_bytes()[logged:].decode(errors="replace")
+    assert "Running with dbt" in next_day_log and "Unable to do partial parsing" not in next_day_log, next_day_log[:2000]
+    assert first.count("seed", "success") > 0 and first.count("test", "pass") > second.count("test", "pass") > 0
+    assert second.count("seed") == 0
