@@ -1,5 +1,3 @@
-{{ config(materialized='ephemeral') }}
-
 {%- set extra_columns = landing_extra_columns('crm', 'accounts') %}
 
 {#- Every raw row of the CRM accounts landing data: the text as delivered (_raw_*), the values as

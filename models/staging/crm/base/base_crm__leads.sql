@@ -1,5 +1,3 @@
-{{ config(materialized='ephemeral') }}
-
 {%- set extra_columns = landing_extra_columns('crm', 'leads') %}
 
 {#- Every raw row of the CRM leads landing data: the text as delivered (_raw_*), the values as

@@ -1,5 +1,3 @@
-{{ config(materialized='ephemeral') }}
-
 {#- Every raw row of the CRM lifecycle landing data: the text as delivered (_raw_*), the values as
     staging cleans them, and the first reason by priority the row cannot be used (null for a good
     row): a lead not in the leads file, a stage neither canonical nor mapped by value_aliases, a

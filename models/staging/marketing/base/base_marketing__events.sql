@@ -1,8 +1,3 @@
-{#- A view, unlike the other base models (ephemeral): quarantine_events reads it three times, and
-    DuckDB would write an ephemeral model's CTE read more than once aside, every column of every
-    event, which costs more than reading the landed events again. -#}
-{{ config(materialized='view') }}
-
 {#- Every raw row of the marketing events landing data: the text as delivered (_raw_*), the values
     as staging cleans them, the canonical event type (event_types, directly or by value_aliases),
     and the reasons by priority a row cannot be used as given: _row_reason keeps it out of scoring
