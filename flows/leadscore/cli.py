@@ -202,6 +202,23 @@ def _scored_day_needed(settings: Settings, day: date | None, run_does: str) -> I
         raise typer.Exit(EXIT_USAGE) from error
 
 
+@contextmanager
+def _learning_step(title: str) -> Iterator[Callable[[str], None]]:
+    """A backtest or suggest-weights step under a status line fed by its progress callback: a plan
+    the data cannot give exits 2, a failed build or fit exits 1, each in one line."""
+    from leadscore.evaluation.backtest import BacktestError, PlanError
+
+    try:
+        with console.status(Text(f"{title}...")) as status:
+            yield lambda step: status.update(Text(f"{title}: {step[:160]}..."))
+    except PlanError as error:
+        _say(str(error))
+        raise typer.Exit(EXIT_USAGE) from error
+    except BacktestError as error:
+        _say(str(error))
+        raise typer.Exit(EXIT_FAILED) from error
+
+
 # --- one run at a time, stopped cleanly, its Prefect server dying with it ------------------------
 
 
@@ -667,7 +684,7 @@ def backtest(
     scored on its last day; a daily history on sampled days, each lead once."""
     import re
 
-    from leadscore.evaluation.backtest import BacktestError, PlanError, run_backtest
+    from leadscore.evaluation.backtest import run_backtest
 
     settings = _settings(project_dir, None, landing_dir)
     _check_landing(settings.landing_dir)
@@ -676,18 +693,8 @@ def backtest(
     name = re.sub(r"[^A-Za-z0-9._-]+", "_", Path(candidate).name or candidate).strip("_") or "candidate"
     folder = (out or settings.reports_dir / "backtest" / f"{name}-{request.outcome_day}").resolve()
     _check_folder(folder, "output folder")
-    try:
-        with console.status(Text("Backtesting...")) as status:
-            done = run_backtest(
-                settings, candidate, request, folder,
-                progress=lambda step: status.update(Text(f"Backtest: {step[:160]}...")),
-            )
-    except PlanError as error:
-        _say(str(error))
-        raise typer.Exit(EXIT_USAGE) from error
-    except BacktestError as error:
-        _say(str(error))
-        raise typer.Exit(EXIT_FAILED) from error
+    with _learning_step("Backtest") as progress:
+        done = run_backtest(settings, candidate, request, folder, progress=progress)
     console.print(Text(done.plan.describe()), soft_wrap=True)
     _print_side_by_side(done.result, "live", "candidate")
     for note in done.notes:
@@ -712,7 +719,6 @@ def suggest_weights_command(
     two thirds of the leads, rescaled to integer points and written as a candidate seed folder
     with MQL thresholds by report_settings, then compared with the live seeds on the other third.
     The live seeds are never changed."""
-    from leadscore.evaluation.backtest import BacktestError, PlanError
     from leadscore.running.seedsets import LIVE_SEEDS
     from leadscore.evaluation.suggest_weights import suggest_weights
 
@@ -724,18 +730,8 @@ def suggest_weights_command(
     if folder == live or live in folder.parents:
         _usage_error(f"--out {folder} is the live seed folder: suggest-weights never changes the live seeds")
     _check_folder(folder, "output folder")
-    try:
-        with console.status(Text("Suggesting weights...")) as status:
-            suggestion = suggest_weights(
-                settings, request, folder,
-                progress=lambda step: status.update(Text(f"Suggest weights: {step[:160]}...")),
-            )
-    except PlanError as error:
-        _say(str(error))
-        raise typer.Exit(EXIT_USAGE) from error
-    except BacktestError as error:
-        _say(str(error))
-        raise typer.Exit(EXIT_FAILED) from error
+    with _learning_step("Suggest weights") as progress:
+        suggestion = suggest_weights(settings, request, folder, progress=progress)
     console.print(Text(suggestion.plan.describe()), soft_wrap=True)
     _print_side_by_side(suggestion.backtest, "live", "suggested")
     console.print(

@@ -9,10 +9,7 @@ and daily activity of the two runs are compared."""
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import subprocess
-import sys
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -25,8 +22,7 @@ from leadscore.running.dbt_runner import dbt_vars, run_dbt
 from leadscore.demo.demo_data import generate_demo_data
 from leadscore.running.load_raw import load_postgres
 from leadscore.settings import Settings
-from warehouses import pg_connect, pg_schemas, unavailable
-from leadscore.environment import TELEMETRY_OFF
+from warehouses import pg_connect, pg_schemas, run_on_spark
 
 AS_OF = date(2026, 6, 30)
 SELECTED = "+int_lead_daily_activity_stored"
@@ -165,12 +161,11 @@ def test_daily_run_on_postgres_equals_full_rebuild(landings) -> None:
     check({"incremental": incremental, "full": full}, picked)
 
 
-# Runs in its own process and working folder, as in test_spark.py.
+# After warehouses.SPARK_SESSION, in its own process (warehouses.run_on_spark).
 SPARK_RUNS = """
 import json, sys
 from datetime import date, timedelta
 from pathlib import Path
-from pyspark.sql import SparkSession
 from leadscore.running.dbt_runner import dbt_vars, run_dbt
 from leadscore.running.load_raw import load_spark
 from leadscore.settings import Settings
@@ -178,14 +173,6 @@ from leadscore.settings import Settings
 before, after, out, project, as_of, selected = sys.argv[1:7]
 snapshots = json.loads(sys.argv[7])
 as_of = date.fromisoformat(as_of)
-spark = (
-    SparkSession.builder.master("local[2]")
-    .config("spark.ui.enabled", "false")
-    .config("spark.sql.shuffle.partitions", "2")
-    .config("spark.sql.session.timeZone", "UTC")
-    .getOrCreate()
-)
-spark.sparkContext.setLogLevel("ERROR")
 settings = Settings.resolve(
     project_dir=Path(project), duckdb_path=Path(out) / "unused.duckdb", landing_dir=Path(before), target="spark"
 )
@@ -217,25 +204,12 @@ print("done", flush=True)
 
 @pytest.mark.slow
 def test_daily_run_on_spark_equals_full_rebuild(landings) -> None:
-    if shutil.which("java") is None:
-        unavailable("no Java runtime for Spark (Debian: openjdk-17-jre-headless)")
     work, before, after, picked = landings
     spark_work = work / "spark"
     spark_work.mkdir()
-    environment = {
-        **os.environ,
-        "SPARK_LOCAL_IP": "127.0.0.1",
-        "LEADSCORE_EMAIL_SALT": "engines",
-        "LEADSCORE_SOURCE_SCHEMA": "landing",
-        "LEADSCORE_SPARK_SCHEMA": "analytics",
-        "DBT_TARGET_PATH": str(spark_work / "dbt_target"),
-        "DBT_LOG_PATH": str(spark_work / "dbt_logs"),
-        **TELEMETRY_OFF,
-    }
-    run = subprocess.run(
-        [sys.executable, "-c", SPARK_RUNS, str(before), str(after), str(spark_work), str(PROJECT_DIR),
-         AS_OF.isoformat(), SELECTED, json.dumps(SNAPSHOTS)],
-        cwd=spark_work, env=environment, capture_output=True, text=True,
+    run = run_on_spark(
+        SPARK_RUNS, spark_work, "engines",
+        str(before), str(after), str(spark_work), str(PROJECT_DIR), AS_OF.isoformat(), SELECTED, json.dumps(SNAPSHOTS),
     )
     assert run.returncode == 0 and "done" in run.stdout, (run.stdout + run.stderr)[-6000:]
     runs = json.loads((spark_work / "runs.json").read_text())

@@ -4,10 +4,6 @@ passes, and the scores equal DuckDB's to the point. Slow: every dbt node is a Sp
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
-import sys
 from datetime import date
 from pathlib import Path
 
@@ -17,8 +13,7 @@ import pytest
 from conftest import PROJECT_DIR, make_settings
 from leadscore.running.dbt_runner import build
 from leadscore.demo.demo_data import generate_demo_data
-from leadscore.environment import TELEMETRY_OFF
-from warehouses import unavailable
+from warehouses import run_on_spark
 
 AS_OF = date(2026, 6, 30)
 COMPARED = {
@@ -26,26 +21,16 @@ COMPARED = {
     "fct_lead_score_points": "lead_id, model_id, rule_id",
 }
 
-# Runs in its own process and working folder: Spark writes spark-warehouse/ and its logs into the
-# working folder, and the JVM ends with the process.
+# After warehouses.SPARK_SESSION, in its own process (warehouses.run_on_spark).
 SPARK_BUILD = """
 import sys
 from datetime import date
 from pathlib import Path
-from pyspark.sql import SparkSession
 from leadscore.running.dbt_runner import DbtBuildError, build
 from leadscore.running.load_raw import load_spark
 from leadscore.settings import Settings
 
 landing, out = Path(sys.argv[1]), Path(sys.argv[2])
-spark = (
-    SparkSession.builder.master("local[2]")
-    .config("spark.ui.enabled", "false")
-    .config("spark.sql.shuffle.partitions", "2")
-    .config("spark.sql.session.timeZone", "UTC")
-    .getOrCreate()
-)
-spark.sparkContext.setLogLevel("ERROR")
 print("loaded", load_spark(landing, spark, "landing"), flush=True)
 settings = Settings.resolve(project_dir=Path(sys.argv[3]), duckdb_path=out / "unused.duckdb", landing_dir=landing, target="spark")
 try:
@@ -61,24 +46,11 @@ for table in sys.argv[5:]:
 
 @pytest.fixture(scope="module")
 def spark_and_duckdb(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    if shutil.which("java") is None:
-        unavailable("no Java runtime for Spark (Debian: openjdk-17-jre-headless)")
     work = tmp_path_factory.mktemp("spark")
     landing = work / "landing"
     generate_demo_data(landing, leads=300, seed=13, end_date=AS_OF, file_format="csv", events_per_lead=20)
-    environment = {
-        **os.environ,
-        "SPARK_LOCAL_IP": "127.0.0.1",
-        "LEADSCORE_EMAIL_SALT": "engine-comparison-salt",
-        "LEADSCORE_SOURCE_SCHEMA": "landing",
-        "LEADSCORE_SPARK_SCHEMA": "analytics",
-        "DBT_TARGET_PATH": str(work / "dbt_target_spark"),
-        "DBT_LOG_PATH": str(work / "dbt_logs_spark"),
-        **TELEMETRY_OFF,
-    }
-    run = subprocess.run(
-        [sys.executable, "-c", SPARK_BUILD, str(landing), str(work), str(PROJECT_DIR), AS_OF.isoformat(), *COMPARED],
-        cwd=work, env=environment, capture_output=True, text=True,
+    run = run_on_spark(
+        SPARK_BUILD, work, "engine-comparison-salt", str(landing), str(work), str(PROJECT_DIR), AS_OF.isoformat(), *COMPARED
     )
     assert run.returncode == 0, (run.stdout + run.stderr)[-6000:]
     assert "built" in run.stdout, run.stdout[-3000:]

@@ -7,12 +7,31 @@ engine tests are skipped, unless LEADSCORE_REQUIRE_ENGINES=1 (set by .ci/run), w
 from __future__ import annotations
 
 import os
+import shutil
+import subprocess
+import sys
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import pytest
+
+from leadscore.environment import TELEMETRY_OFF
+
+# The start of every script run_on_spark runs: a local Spark session named `spark`.
+SPARK_SESSION = """
+from pyspark.sql import SparkSession
+spark = (
+    SparkSession.builder.master("local[2]")
+    .config("spark.ui.enabled", "false")
+    .config("spark.sql.shuffle.partitions", "2")
+    .config("spark.sql.session.timeZone", "UTC")
+    .getOrCreate()
+)
+spark.sparkContext.setLogLevel("ERROR")
+"""
 
 
 def engines_required() -> bool:
@@ -64,3 +83,25 @@ def pg_schemas(monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[str, str]]:
             for schema in (target, f"{target}_test_failures", raw):
                 cursor.execute(f'drop schema if exists "{schema}" cascade')
         connection.close()
+
+
+def run_on_spark(script: str, work: Path, email_salt: str, *arguments: str) -> subprocess.CompletedProcess[str]:
+    """`script` after SPARK_SESSION, in its own process and working folder `work`: Spark writes
+    spark-warehouse/ and its logs into the working folder, and the JVM ends with the process.
+    Landing tables go to the schema `landing`, dbt builds into `analytics`."""
+    if shutil.which("java") is None:
+        unavailable("no Java runtime for Spark (Debian: openjdk-17-jre-headless)")
+    environment = {
+        **os.environ,
+        "SPARK_LOCAL_IP": "127.0.0.1",
+        "LEADSCORE_EMAIL_SALT": email_salt,
+        "LEADSCORE_SOURCE_SCHEMA": "landing",
+        "LEADSCORE_SPARK_SCHEMA": "analytics",
+        "DBT_TARGET_PATH": str(work / "dbt_target_spark"),
+        "DBT_LOG_PATH": str(work / "dbt_logs_spark"),
+        **TELEMETRY_OFF,
+    }
+    return subprocess.run(
+        [sys.executable, "-c", SPARK_SESSION + script, *arguments],
+        cwd=work, env=environment, capture_output=True, text=True,
+    )
