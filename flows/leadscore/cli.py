@@ -22,6 +22,7 @@ from rich.text import Text
 
 from leadscore.running.dbt_runner import sigterm_stops, utc_today
 from leadscore.environment import apply_offline_defaults
+from leadscore.running.bi_tables import PUBLISHED_TAG
 from leadscore.running.runlock import RunLockedError, run_lock
 from leadscore.settings import PROJECT_MARKER, Settings
 
@@ -303,7 +304,7 @@ def _run_day(
     settings: Settings,
     day: date,
     verbose: bool,
-    tables: tuple[str, ...] | None = None,
+    publish_tag: str | None = PUBLISHED_TAG,
     seeds_dir: Path | None = None,
     full_refresh: bool = False,
 ):
@@ -311,7 +312,6 @@ def _run_day(
     from prefect.exceptions import TerminationSignal
 
     from leadscore.running.daily_flow import daily_scoring
-    from leadscore.running.publish import PUBLISHED_TABLES
 
     try:
         _start_prefect_server()
@@ -322,7 +322,7 @@ def _run_day(
             landing_dir=str(settings.landing_dir),
             publish_tables_to=str(settings.published_dir),
             reports_dir=str(settings.reports_dir),
-            tables_to_publish=PUBLISHED_TABLES if tables is None else tables,
+            publish_tag=publish_tag,
             verbose=verbose,
             seeds_dir=str(seeds_dir) if seeds_dir else None,
             full_refresh=full_refresh,
@@ -449,7 +449,7 @@ def _backfill_days(
 ) -> None:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-    from leadscore.running.publish import HISTORY_TABLES
+    from leadscore.running.bi_tables import HISTORY_TAG
     from leadscore.warehouse import WarehouseIncomplete, WarehouseUnavailable, scored_days
 
     try:
@@ -466,8 +466,8 @@ def _backfill_days(
         bar = progress.add_task("Backfilling", total=len(todo))
         for index, day in enumerate(todo):
             progress.update(bar, description=f"Scoring {day}")
-            tables = HISTORY_TABLES if index == len(todo) - 1 else ()
-            _run_day(settings, day, verbose, tables=tables)
+            # only the history tables, once, at the end: the current-day tables stay the daily run's
+            _run_day(settings, day, verbose, publish_tag=HISTORY_TAG if index == len(todo) - 1 else None)
             progress.advance(bar)
     console.print(f"Backfilled {len(todo)} days from {first} to {last}")
 

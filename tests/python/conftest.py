@@ -7,6 +7,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -20,6 +21,18 @@ from leadscore.environment import TELEMETRY_OFF
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 PROJECT_PARTS = ("dbt_project.yml", "profiles.yml", "models", "macros", "seeds", "tests")
+
+# What the dbt graph's tags should give (leadscore.running.bi_tables; checked in test_bi_tables.py).
+HISTORY_TABLES = ("fct_lead_mql_dates", "fct_lead_score_changes", "fct_lead_score_history")
+REPORT_TABLES = (
+    "fct_account_scores",
+    "rpt_conversion_by_segment",
+    "rpt_mql_velocity",
+    "rpt_sales_priority",
+    "rpt_score_band_conversion",
+    "rpt_score_threshold_curve",
+)
+PUBLISHED_TABLES = tuple(sorted({"fct_lead_scores", "fct_lead_score_points", *HISTORY_TABLES, *REPORT_TABLES}))
 
 # The fast lane (`make test-fast`): pure Python and every dbt unit test, no warehouse builds.
 FAST_MODULES = {"test_learning_units.py", "test_dbt_unit_tests.py", "test_demo_data.py", "test_dbt_runner_units.py"}
@@ -45,6 +58,9 @@ COSTLIEST_MODULES = (
 
 for _key, _value in TELEMETRY_OFF.items():
     os.environ.setdefault(_key, _value)
+# dbt's target folder: per test with isolated_dbt, else one per test process (never the project's
+# target/, which another worker or an older checkout may have written)
+os.environ.setdefault("DBT_TARGET_PATH", tempfile.mkdtemp(prefix="leadscore-tests-target-"))
 
 
 @pytest.fixture

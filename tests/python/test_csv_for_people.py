@@ -13,11 +13,10 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from conftest import make_settings
+from conftest import REPORT_TABLES, make_settings
 from leadscore.evaluation.backtest import BacktestResult, write_outputs
 from leadscore.running.dbt_runner import build
 from leadscore.reporting.csv_for_people import FORMULA_STARTS, copy_csv_for_people, neutralise_cell
-from leadscore.reporting.report_data import REPORT_TABLES
 from leadscore.reporting.report_files import write_report
 from leadscore.evaluation.suggest_weights import write_learned_weights, write_seed
 

@@ -12,9 +12,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from conftest import make_settings, plant_rows, run_day
+from conftest import PUBLISHED_TABLES, make_settings, plant_rows, run_day
 from leadscore.demo.demo_data import generate_demo_data
-from leadscore.running.publish import PUBLISHED_TABLES
 
 DAY_1 = date(2026, 5, 4)
 DAY_2 = DAY_1 + timedelta(days=1)

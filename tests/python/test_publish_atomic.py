@@ -19,11 +19,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from conftest import PROJECT_DIR
+from conftest import HISTORY_TABLES, PROJECT_DIR, PUBLISHED_TABLES
 from leadscore.running.publish import (
-    HISTORY_TABLES,
     PUBLICATIONS_TABLE,
-    PUBLISHED_TABLES,
     current_publications,
     publish_tables,
 )

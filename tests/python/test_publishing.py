@@ -15,9 +15,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from conftest import PROJECT_DIR, plant_rows, run_day
+from conftest import PROJECT_DIR, PUBLISHED_TABLES, plant_rows, run_day
 from leadscore.demo.demo_data import generate_demo_data
-from leadscore.running.publish import PUBLISHED_TABLES, PUBLICATIONS_TABLE
+from leadscore.running.publish import PUBLICATIONS_TABLE
 
 DAY_1 = date(2026, 5, 4)
 DAY_2 = DAY_1 + timedelta(days=1)

@@ -16,8 +16,9 @@ import duckdb
 import pytest
 from typer.testing import CliRunner
 
+from conftest import REPORT_TABLES
 from leadscore.cli import app
-from leadscore.reporting.report_data import REPORT_TABLES, ReportError
+from leadscore.reporting.report_data import ReportError
 from leadscore.reporting.report_files import write_report
 from leadscore.settings import Settings
 

@@ -25,7 +25,6 @@ from leadscore.reporting.check import DATA_FIT_TITLE, data_fit_section
 from leadscore.reporting.report_data import (
     ACCOUNT_ROWS,
     PRIORITY_ROWS_PER_MODEL,
-    REPORT_TABLES,
     ReportData,
     Row,
     recommended_threshold,
@@ -337,9 +336,11 @@ class _Card:
     wide: bool
 
 
-def render_page(data: ReportData, sections: Sequence[PageSection] = PAGE_SECTIONS) -> str:
-    """The day's report.html."""
+def render_page(
+    data: ReportData, sections: Sequence[PageSection] = PAGE_SECTIONS, linked_tables: Sequence[str] = ()
+) -> str:
+    """The day's report.html, linking the table files written beside it (`linked_tables`)."""
     cards = [
         _Card(section.key, section.nav, section.title, *section.render(data), section.wide) for section in sections
     ]
-    return render_template("report.html.j2", data=data, cards=cards, report_tables=REPORT_TABLES)
+    return render_template("report.html.j2", data=data, cards=cards, report_tables=linked_tables)

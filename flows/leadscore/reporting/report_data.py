@@ -13,8 +13,10 @@ import duckdb
 from leadscore.reporting.check import DataFit, load_data_fit
 from leadscore.warehouse import SUCCEEDED, latest_run
 
-# The tables written beside the page, as CSV and Parquet (report_files.py) and linked from it.
-REPORT_TABLES = (
+# The tables the page's queries below read. The files written beside the page are the models
+# tagged `report` in dbt_project.yml (leadscore.running.bi_tables.report_tables).
+REQUIRED_TABLES = (
+    "fct_lead_scores",
     "rpt_conversion_by_segment",
     "rpt_mql_velocity",
     "rpt_score_band_conversion",
@@ -22,7 +24,6 @@ REPORT_TABLES = (
     "rpt_sales_priority",
     "fct_account_scores",
 )
-REQUIRED_TABLES = ("fct_lead_scores", *REPORT_TABLES)
 # Columns the page reads that older builds of the models lack: a warehouse without them was built
 # by an older leadscore, and `leadscore run` rebuilds it.
 REQUIRED_COLUMNS = {

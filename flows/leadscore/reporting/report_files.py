@@ -13,7 +13,8 @@ from pathlib import Path
 
 from leadscore.reporting.csv_for_people import copy_csv_for_people, copy_query
 from leadscore.reporting.page import render_page
-from leadscore.reporting.report_data import REPORT_TABLES, check_warehouse, load_report
+from leadscore.reporting.report_data import check_warehouse, load_report
+from leadscore.running.bi_tables import report_tables
 from leadscore.settings import Settings
 from leadscore.warehouse import connect
 
@@ -61,18 +62,19 @@ def stage_report(settings: Settings, as_of: date, for_run: str | None = None) ->
     """Write the day's report files into a new hidden folder beside reports/<as_of>/ and return
     it (`promote_report` puts it in place). `for_run` is the id of the run writing it, which is
     the latest in the ledger and not finished yet. Nothing is left behind on failure."""
+    tables = report_tables(settings)
     with connect(settings) as connection:
         check_warehouse(connection, as_of, settings.duckdb_path, for_run=for_run)
         partial = _new_partial(report_folder(settings, as_of))
         try:
-            for table in REPORT_TABLES:
+            for table in tables:
                 copy_csv_for_people(connection, _ordered(table), partial / f"{table}.csv")
                 copy_query(
                     connection, _ordered(table), partial / f"{table}.parquet", "format parquet, compression zstd"
                 )
             copy_csv_for_people(connection, _sales_priority_query(), partial / "sales_priority.csv")
             data = load_report(connection, as_of)
-            (partial / "report.html").write_text(render_page(data), encoding="utf-8")
+            (partial / "report.html").write_text(render_page(data, linked_tables=tables), encoding="utf-8")
         except BaseException:
             discard_staged(partial)
             raise

@@ -25,7 +25,8 @@ from prefect.tasks import exponential_backoff
 from leadscore.reporting.check import check_summary
 from leadscore.running.crm import CRM_SOURCE_TABLE, CrmExport, discard_crm_export, promote_crm_export, stage_crm_export
 from leadscore.running.dbt_runner import DbtBuildError, build, utc_today
-from leadscore.running.publish import PUBLISHED_TABLES, publish_tables
+from leadscore.running.bi_tables import PUBLISHED_TAG, tagged_tables
+from leadscore.running.publish import publish_tables
 from leadscore.running.quarantine import quarantine_counts
 from leadscore.reporting.report_files import discard_staged, promote_report, report_folder, stage_report
 from leadscore.running.runlock import RunLockedError, run_lock
@@ -183,7 +184,7 @@ def daily_scoring(
     landing_dir: str | None = None,
     publish_tables_to: str | None = None,
     reports_dir: str | None = None,
-    tables_to_publish: tuple[str, ...] = PUBLISHED_TABLES,
+    publish_tag: str | None = PUBLISHED_TAG,
     verbose: bool = False,
     seeds_dir: str | None = None,
     full_refresh: bool = False,
@@ -195,7 +196,8 @@ def daily_scoring(
     (`leadscore_runs`): `running` before the build, `succeeded` only after publishing and the
     reports, `failed` otherwise. `seeds_dir` scores with another seed folder (a candidate: its
     CSVs replace the live ones, the other seeds stay live); the seed tests check it first.
-    `full_refresh` rebuilds the incremental event models from all landed data."""
+    `publish_tag` names the tables to publish by their dbt tag (dbt_project.yml): `bi` for a
+    daily run, `history` for a backfill's last day, None for none. `full_refresh` rebuilds the incremental event models from all landed data."""
     started = time.monotonic()
     day = as_of or utc_today()
     settings = Settings.resolve(
@@ -214,7 +216,7 @@ def daily_scoring(
             except SeedSetError as error:
                 raise InputError(str(error)) from error
         with seed_overlay(settings.project_dir, seeds_dir) as seeds:
-            summary = _run(replace(settings, seeds_dir=seeds), day, tables_to_publish, verbose, started, full_refresh)
+            summary = _run(replace(settings, seeds_dir=seeds), day, publish_tag, verbose, started, full_refresh)
     _artifacts(summary)
     for line in summary.lines():
         logger.info(line)
@@ -224,7 +226,7 @@ def daily_scoring(
 def _run(
     settings: Settings,
     day: date,
-    tables_to_publish: tuple[str, ...],
+    publish_tag: str | None,
     verbose: bool,
     started: float,
     full_refresh: bool = False,
@@ -235,6 +237,7 @@ def _run(
     staged, crm, succeeded = None, None, False
     try:
         models_built, tests_passed = build_and_test(settings, day, verbose, full_refresh)
+        tables_to_publish = tagged_tables(settings, publish_tag) if publish_tag else ()
         figures = day_summary(settings, day.isoformat())
         quarantined = quarantine_counts(settings)
         data_fit = check_summary(settings)

@@ -40,20 +40,6 @@ import duckdb
 
 from leadscore.settings import Settings
 
-PUBLISHED_TABLES = (
-    "fct_lead_scores",
-    "fct_lead_score_points",
-    "fct_lead_score_history",
-    "fct_lead_score_changes",
-    "fct_lead_mql_dates",
-    "fct_account_scores",
-    "rpt_conversion_by_segment",
-    "rpt_mql_velocity",
-    "rpt_score_band_conversion",
-    "rpt_score_threshold_curve",
-    "rpt_sales_priority",
-)
-HISTORY_TABLES = ("fct_lead_score_history", "fct_lead_score_changes", "fct_lead_mql_dates")
 SERVING_FILE = "serving.duckdb"
 PUBLICATIONS_TABLE = "leadscore_publications"
 VERSIONS_DIR = "versions"
@@ -321,7 +307,7 @@ def _publish_version(
 
 
 def publish_tables(
-    settings: Settings, tables: tuple[str, ...] = PUBLISHED_TABLES, as_of: str | None = None
+    settings: Settings, tables: tuple[str, ...], as_of: str | None = None
 ) -> list[Path]:
     """Publish `tables` as a new version and switch every served table to it at once; tables not
     in `tables` keep their current version. Only called after a successful build, under the run
