@@ -1,5 +1,5 @@
 """The learning builds the tests read: one `leadscore suggest-weights` on a one-off export and one
-on a daily history (test_learning_data's generators), each in its own copy of the project. Each
+on a daily history (learning_data's generators), each in its own copy of the project. Each
 is built once by a module-scoped fixture (test_learning_export, test_learning_history); every
 test that reads a build lives in that module, so the build is shared under pytest-xdist's
 --dist loadfile too. The tests only read a case."""
@@ -17,7 +17,7 @@ from datetime import date
 from pathlib import Path
 
 from conftest import copy_project
-from test_learning_data import Planted, write_export, write_history
+from learning_data import Planted, write_export, write_history
 
 LEADSCORE = Path(sys.executable).parent / "leadscore"
 EXPORT_LEADS = 1500

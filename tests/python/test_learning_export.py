@@ -22,7 +22,7 @@ import pytest
 from learning_cases import EXPORT_TARGET_SHARE, LEADSCORE, Case, export_case, seeds_digest
 from leadscore.evaluation.backtest import load_observations, one_per_lead
 from leadscore.evaluation.suggest_weights import features_and_rows, fit_weights, probe_rules
-from test_learning_data import DRIVERS
+from learning_data import DRIVERS
 
 
 @pytest.fixture(scope="module")

@@ -208,7 +208,7 @@ def test_candidate_rules_say_their_points_and_leave_out_zero_point_rules() -> No
 
 
 def test_the_generated_export_span_reads_as_an_export(tmp_path: Path) -> None:
-    from test_learning_data import write_export
+    from learning_data import write_export
 
     planted = write_export(tmp_path, leads=300)
     assert planted.as_of == EXPORT_DAY + timedelta(days=21)
