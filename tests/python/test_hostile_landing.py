@@ -242,7 +242,7 @@ def test_a_bad_line_deep_in_a_csv_is_named_without_its_content(compile_landing) 
     rows = [f"L{n},l{n}@example.org" for n in range(30_000)]
     rows.insert(25_000, "LX,secret@person.example,extra")
     write_csv(landing / "leads.csv", "lead_id,email", rows)
-    command = ["run", "--threads", "1", "--select", "quarantine_leads"]
+    command = ["run", "--threads", "1", "--select", "+quarantine_leads"]
     result = run_dbt(settings, [*command, "--vars", f"{{as_of_date: '{AS_OF}'}}"])
     assert not result.success
     message = "\n".join(describe_problems(result))
