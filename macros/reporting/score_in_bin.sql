@@ -1,5 +1,5 @@
 {#- True when `score` falls in the probability bin `bins` (a relation alias of
-    int_score_probability_bins): at or above its lower bound, below its upper bound; the first
+    dim_score_probability_bins): at or above its lower bound, below its upper bound; the first
     bin has no lower bound and the last no upper bound, so every score falls in one bin of a
     model and training set. -#}
 {% macro score_in_bin(score, bins) -%}

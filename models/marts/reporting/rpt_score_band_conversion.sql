@@ -1,4 +1,4 @@
-{#- Calibration by score: how often an observed score (int_score_observations: a lead, model and
+{#- Calibration by score: how often an observed score (fct_lead_score_observations: a lead, model and
     day old enough to judge) was followed by sql within the conversion window, per model, in
     fixed 25-point bands ('<0', '0-24', '25-49', ...), in deciles of the model's observed
     scores (10 = highest) and in the bins of the conversion probability (for a model that has
@@ -9,11 +9,11 @@
 with
 
 calibration_sets as (
-    select * from {{ ref('int_score_calibration_sets') }}
+    select * from {{ ref('fct_lead_score_calibration_sets') }}
 ),
 
 probability_bins as (
-    select * from {{ ref('int_score_probability_bins') }}
+    select * from {{ ref('dim_score_probability_bins') }}
 ),
 
 observations as (

@@ -1,5 +1,5 @@
 {#- What each MQL threshold would have done, per model, every 5 points across the observed scores
-    (int_score_observations): how many observations it lets through, how many of them reached
+    (fct_lead_score_observations): how many observations it lets through, how many of them reached
     sql within the conversion window (precision, the MQL->SQL rate), which share of all
     conversions it catches (recall), their F1 and the share of observations it makes MQLs. One
     threshold per model is recommended by the report_settings.threshold_rule:
@@ -15,7 +15,7 @@
 with
 
 observations as (
-    select * from {{ ref('int_score_observations') }}
+    select * from {{ ref('fct_lead_score_observations') }}
 ),
 
 settings as (

@@ -1,7 +1,7 @@
 {#- One row per lead and scoring model on the as-of date: the scores, grades, MQL flag and BANT
     qualification of int_leads_scored, and the probability that the lead reaches sql (or a later
     stage) within the conversion window, looked up in the score bins its model learned from the
-    score history (int_score_probability_bins, training set `all`). No probability, and a reason
+    score history (dim_score_probability_bins, training set `all`). No probability, and a reason
     instead, for a lead already at sql or beyond and for a model without enough outcomes yet. -#}
 
 with
@@ -11,7 +11,7 @@ scored as (
 ),
 
 bins as (
-    select * from {{ ref('int_score_probability_bins') }}
+    select * from {{ ref('dim_score_probability_bins') }}
 ),
 
 lifecycle_stages as (

@@ -1,3 +1,5 @@
+{{ config(materialized='view') }}
+
 {#- The observations the conversion probability is learned from, once per training set: every
     observation in `all` (the probability fct_lead_scores gives), and each observation again in
     the half of the leads it belongs to (`half_1` or `half_2`, by the lead_half macro), so each
@@ -7,7 +9,7 @@
 with
 
 observations as (
-    select * from {{ ref('int_score_observations') }}
+    select * from {{ ref('fct_lead_score_observations') }}
 ),
 
 observed_leads as (

@@ -1,3 +1,5 @@
+{{ config(materialized='view') }}
+
 {#- One row per lead, scoring model and scored day that is old enough to judge the score by what
     happened next: the day lies at least conversion_window_days before the as-of date, so the
     whole window after it is known, and the lead was not yet at sql on that day. converted says

@@ -1,7 +1,7 @@
 {{ config(materialized='table') }}
 
 {#- The conversion probability by score, learned per scoring model and training set from the
-    observations of int_score_calibration_sets (a lead, a scored day old enough to judge, whether
+    observations of fct_lead_score_calibration_sets (a lead, a scored day old enough to judge, whether
     the lead reached sql within the window). Four steps:
     1. bins: the model's distinct scores in ascending order go to cut floor(observations below
        the score / bin size), so equal scores share a cut; the bin size is min_bin_observations,
@@ -20,7 +20,7 @@
 with
 
 calibration_sets as (
-    select * from {{ ref('int_score_calibration_sets') }}
+    select * from {{ ref('fct_lead_score_calibration_sets') }}
 ),
 
 settings as (
