@@ -7,7 +7,7 @@ LEADS ?= 10000
 # Telemetry off and a per-project PREFECT_HOME come from one place, flows/leadscore/environment.py
 # (the CLI and the tests apply it; dbt_project.yml's flag covers the bare dbt commands of `lint`).
 
-.PHONY: setup demo test test-fast lint clean
+.PHONY: setup demo test test-fast test-lane lint format clean
 
 setup: $(VENV)/.installed
 
@@ -26,7 +26,7 @@ demo: setup
 	$(BIN)/leadscore backfill --start $$(date -u -d '180 days ago' +%F) --end $$(date -u -d yesterday +%F) --every 45 --force
 	$(BIN)/leadscore run
 
-# pytest includes the lint checks below (tests/python/test_project_hygiene.py) and, when a
+# pytest includes the lint checks below (tests/python/project/test_project_hygiene.py) and, when a
 # PostgreSQL server is reachable (LEADSCORE_PG_*), the same project on Postgres and Spark.
 # Tests sharing a module's build stay in one worker (loadfile); the costliest modules start
 # first (conftest.py COSTLIEST_MODULES). Three workers on two cores:
@@ -39,11 +39,23 @@ test: setup
 test-fast: setup
 	$(BIN)/pytest -m fast
 
-# sqlfluff over models/ and macros/, then dbt-bouncer's conventions on the parsed project.
+# One lane at a time (tests/python/<lane>/): make test-lane LANE=dbt (unit, dbt, flow, engines, project).
+LANE ?= dbt
+test-lane: setup
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder tests/python/$(LANE)
+
+# ruff over the Python (`make format` fixes what it can), sqlfluff over models/ and macros/,
+# then dbt-bouncer's conventions on the parsed project.
 lint: setup
+	$(BIN)/ruff check flows tests bench
+	$(BIN)/ruff format --check flows tests bench
 	$(BIN)/sqlfluff lint models macros
 	$(BIN)/dbt parse --quiet
 	$(BIN)/dbt-bouncer --config-file dbt-bouncer.yml
+
+format: setup
+	$(BIN)/ruff check --fix flows tests bench
+	$(BIN)/ruff format flows tests bench
 
 clean:
 	rm -rf target logs warehouse data/landing .prefect

@@ -13,16 +13,16 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Annotated, NoReturn, Optional
+from typing import Annotated, NoReturn
 
 import typer
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from leadscore.running.dbt_runner import sigterm_stops, utc_today
 from leadscore.environment import apply_offline_defaults
 from leadscore.running.bi_tables import PUBLISHED_TAG
+from leadscore.running.dbt_runner import sigterm_stops, utc_today
 from leadscore.running.runlock import RunLockedError, run_lock
 from leadscore.settings import PROJECT_MARKER, Settings
 
@@ -62,19 +62,19 @@ console = Console(stderr=True, markup=False, highlight=False)
 out = Console(markup=False, highlight=False)
 
 ProjectDir = Annotated[
-    Optional[Path],
+    Path | None,
     typer.Option(help="dbt project folder (env LEADSCORE_PROJECT_DIR; default: found from the working directory)"),
 ]
 DuckdbPath = Annotated[
-    Optional[Path],
+    Path | None,
     typer.Option(help="DuckDB warehouse file (env LEADSCORE_DUCKDB_PATH; default warehouse/leadscore.duckdb)"),
 ]
 LandingDir = Annotated[
-    Optional[Path],
+    Path | None,
     typer.Option(help="Folder of landing files (env LEADSCORE_LANDING_DIR; default data/landing)"),
 ]
 SeedsOption = Annotated[
-    Optional[Path],
+    Path | None,
     typer.Option(
         "--seeds",
         help="Score with this seed folder instead of seeds/ (a candidate: its CSVs replace the live ones, the rest stay)",
@@ -344,9 +344,11 @@ def demo_data(
     leads: Annotated[int, typer.Option(min=1, help="Number of leads to generate")] = 10_000,
     events_per_lead: Annotated[float, typer.Option(min=0, help="Average events per lead")] = 50.0,
     seed: Annotated[int, typer.Option(help="Random seed: the same seed gives the same data")] = 42,
-    end_date: Annotated[Optional[str], typer.Option(help="Last day of the year of events, YYYY-MM-DD (default: today, UTC)")] = None,
+    end_date: Annotated[
+        str | None, typer.Option(help="Last day of the year of events, YYYY-MM-DD (default: today, UTC)")
+    ] = None,
     file_format: Annotated[str, typer.Option("--format", help="parquet or csv")] = "parquet",
-    out: Annotated[Optional[Path], typer.Option(help="Output folder (default: the landing folder)")] = None,
+    out: Annotated[Path | None, typer.Option(help="Output folder (default: the landing folder)")] = None,
     project_dir: ProjectDir = None,
 ) -> None:
     """Write a realistic, deterministic demo data set (leads, accounts, events, lifecycle)."""
@@ -382,7 +384,7 @@ FULL_REFRESH_HELP = (
 
 @app.command()
 def run(
-    as_of: Annotated[Optional[str], typer.Option(help="Score as of this day, YYYY-MM-DD (default: today, UTC)")] = None,
+    as_of: Annotated[str | None, typer.Option(help="Score as of this day, YYYY-MM-DD (default: today, UTC)")] = None,
     project_dir: ProjectDir = None,
     duckdb_path: DuckdbPath = None,
     landing_dir: LandingDir = None,
@@ -444,9 +446,7 @@ def backfill(
         _backfill_days(settings, days, first, last, force, verbose)
 
 
-def _backfill_days(
-    settings: Settings, days: list[date], first: date, last: date, force: bool, verbose: bool
-) -> None:
+def _backfill_days(settings: Settings, days: list[date], first: date, last: date, force: bool, verbose: bool) -> None:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
     from leadscore.running.bi_tables import HISTORY_TAG
@@ -460,7 +460,10 @@ def _backfill_days(
     if len(todo) < len(days):
         console.print(f"Skipping {len(days) - len(todo)} days already scored (use --force to rescore them)")
     with Progress(
-        TextColumn("{task.description}", markup=False), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+        TextColumn("{task.description}", markup=False),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
         console=console,
     ) as progress:
         bar = progress.add_task("Backfilling", total=len(todo))
@@ -474,7 +477,9 @@ def _backfill_days(
 
 @app.command()
 def report(
-    as_of: Annotated[Optional[str], typer.Option(help="The scored day to report, YYYY-MM-DD (default: today, UTC)")] = None,
+    as_of: Annotated[
+        str | None, typer.Option(help="The scored day to report, YYYY-MM-DD (default: today, UTC)")
+    ] = None,
     project_dir: ProjectDir = None,
     duckdb_path: DuckdbPath = None,
 ) -> None:
@@ -482,6 +487,7 @@ def report(
     report.html) from the warehouse as it is, without rebuilding any model: the warehouse must
     hold that day from a successful `leadscore run --as-of AS_OF` (its latest run)."""
     from leadscore.reporting.report_files import write_report
+
     settings = _settings(project_dir, duckdb_path, None)
     day = _parse_day(as_of)
     _check_folder(settings.reports_dir, "reports folder")
@@ -492,9 +498,11 @@ def report(
 
 @app.command("crm-export")
 def crm_export(
-    full: Annotated[bool, typer.Option("--full", help="Every lead, not only those changed since the day sent before")] = False,
+    full: Annotated[
+        bool, typer.Option("--full", help="Every lead, not only those changed since the day sent before")
+    ] = False,
     as_of: Annotated[
-        Optional[str], typer.Option(help="The scored day, YYYY-MM-DD (default: the day of the warehouse's latest run)")
+        str | None, typer.Option(help="The scored day, YYYY-MM-DD (default: the day of the warehouse's latest run)")
     ] = None,
     project_dir: ProjectDir = None,
     duckdb_path: DuckdbPath = None,
@@ -601,7 +609,9 @@ def explain(
         model_id, as_of_date, total, fit, behaviour, negative, decay, grade, fit_grade, mql, bant, stage = score
         out.print(
             Text.assemble(
-                (str(lead_id), "bold"), " under model ", (str(model_id), "bold"),
+                (str(lead_id), "bold"),
+                " under model ",
+                (str(model_id), "bold"),
                 f" as of {as_of_date}: {total} points ({grade}, fit {fit_grade}{', MQL' if mql else ''}) = fit {fit} "
                 f"+ behaviour {behaviour} + negative {negative} + decay {decay}; BANT {bant}; stage {stage}",
             )
@@ -625,8 +635,9 @@ def _check_candidate(settings: Settings, candidate: str) -> None:
         raise typer.Exit(EXIT_USAGE) from error
 
 
-def _history_days(settings: Settings, start: str | None, end: str | None, every: int, as_of: str | None,
-                  shape: str = "auto"):
+def _history_days(
+    settings: Settings, start: str | None, end: str | None, every: int, as_of: str | None, shape: str = "auto"
+):
     """The history the user asked for and the outcome day (exit 2 for dates out of order or an
     unknown shape). Which days are scored is planned from the landed data (backtest.plan_observations)."""
     from leadscore.evaluation.backtest import SHAPES, HistoryRequest
@@ -654,16 +665,32 @@ def _print_side_by_side(result, first: str, second: str) -> None:
     console.print(f"{len(result.flips):,} leads change MQL status; {result.folder}", soft_wrap=True)
 
 
-HistoryStart = Annotated[Optional[str], typer.Option(help="History: first day to score, YYYY-MM-DD (default: 180 days before --as-of, or the first landed day if later)")]
-HistoryEnd = Annotated[Optional[str], typer.Option(help="Last day to score, YYYY-MM-DD (default: --as-of; a history scores only days whose conversion window has ended, and says so)")]
+HistoryStart = Annotated[
+    str | None,
+    typer.Option(
+        help="History: first day to score, YYYY-MM-DD (default: 180 days before --as-of, or the first landed day if later)"
+    ),
+]
+HistoryEnd = Annotated[
+    str | None,
+    typer.Option(
+        help="Last day to score, YYYY-MM-DD (default: --as-of; a history scores only days whose conversion window has ended, and says so)"
+    ),
+]
 HistoryEvery = Annotated[int, typer.Option(min=1, help="History: score every Nth day of the range")]
-OutcomeDay = Annotated[Optional[str], typer.Option(help="Outcomes (lifecycle stages) are known up to this day, YYYY-MM-DD (default: today, UTC)")]
-DataShape = Annotated[str, typer.Option(
-    help="auto: an export when the landed events stop 7 days or more before --as-of, else a history. "
-         "export: every lead observed on the last landed day, judged by the outcomes after it. "
-         "history: each lead observed once, on the latest sampled day before it reached sql, judged over the "
-         "conversion window.",
-)]
+OutcomeDay = Annotated[
+    str | None,
+    typer.Option(help="Outcomes (lifecycle stages) are known up to this day, YYYY-MM-DD (default: today, UTC)"),
+]
+DataShape = Annotated[
+    str,
+    typer.Option(
+        help="auto: an export when the landed events stop 7 days or more before --as-of, else a history. "
+        "export: every lead observed on the last landed day, judged by the outcomes after it. "
+        "history: each lead observed once, on the latest sampled day before it reached sql, judged over the "
+        "conversion window.",
+    ),
+]
 
 
 @app.command()
@@ -674,7 +701,12 @@ def backtest(
     every: HistoryEvery = 14,
     as_of: OutcomeDay = None,
     shape: DataShape = "auto",
-    out: Annotated[Optional[Path], typer.Option(help="Output folder (default reports/backtest/CANDIDATE-ASOF: the candidate's name and the --as-of day)")] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            help="Output folder (default reports/backtest/CANDIDATE-ASOF: the candidate's name and the --as-of day)"
+        ),
+    ] = None,
     project_dir: ProjectDir = None,
     landing_dir: LandingDir = None,
 ) -> None:
@@ -709,7 +741,10 @@ def suggest_weights_command(
     every: HistoryEvery = 14,
     as_of: OutcomeDay = None,
     shape: DataShape = "auto",
-    out: Annotated[Optional[Path], typer.Option(help="Candidate folder to write (default seeds_candidates/suggested-ASOF, ASOF the --as-of day)")] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(help="Candidate folder to write (default seeds_candidates/suggested-ASOF, ASOF the --as-of day)"),
+    ] = None,
     project_dir: ProjectDir = None,
     landing_dir: LandingDir = None,
 ) -> None:
@@ -719,8 +754,8 @@ def suggest_weights_command(
     two thirds of the leads, rescaled to integer points and written as a candidate seed folder
     with MQL thresholds by report_settings, then compared with the live seeds on the other third.
     The live seeds are never changed."""
-    from leadscore.running.seedsets import LIVE_SEEDS
     from leadscore.evaluation.suggest_weights import suggest_weights
+    from leadscore.running.seedsets import LIVE_SEEDS
 
     settings = _settings(project_dir, None, landing_dir)
     _check_landing(settings.landing_dir)

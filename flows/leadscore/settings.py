@@ -52,7 +52,7 @@ class Settings:
         published_dir: Path | None = None,
         reports_dir: Path | None = None,
         target: str | None = None,
-    ) -> "Settings":
+    ) -> Settings:
         project = (project_dir or find_project_dir()).resolve()
 
         def path_setting(flag: Path | None, env: str, default: str) -> Path:
@@ -67,8 +67,7 @@ class Settings:
             published_dir=path_setting(published_dir, "LEADSCORE_PUBLISHED_DIR", "published"),
             reports_dir=path_setting(reports_dir, "LEADSCORE_REPORTS_DIR", "reports"),
             target=target or os.environ.get("LEADSCORE_TARGET", "duckdb"),
-            publish_personal_data=os.environ.get("LEADSCORE_PUBLISH_PERSONAL_DATA", "").strip().lower()
-            in TRUE_WORDS,
+            publish_personal_data=os.environ.get("LEADSCORE_PUBLISH_PERSONAL_DATA", "").strip().lower() in TRUE_WORDS,
         )
 
     @property

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import duckdb
@@ -192,9 +192,7 @@ def day_summary(settings: Settings, as_of: str) -> DaySummary:
 
 def has_table(connection: duckdb.DuckDBPyConnection, name: str) -> bool:
     return bool(
-        connection.execute(
-            "select count(*) from information_schema.tables where table_name = ?", [name]
-        ).fetchone()[0]
+        connection.execute("select count(*) from information_schema.tables where table_name = ?", [name]).fetchone()[0]
     )
 
 
@@ -219,7 +217,7 @@ class RunRecord:
 
     def describe(self) -> str:
         """e.g. `run 5f0c... as of 2026-03-31, started 2026-04-01 06:00:02 UTC, failed`."""
-        started = self.started_at.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC")
+        started = self.started_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
         state = {RUNNING: "has not finished (it is running, or it was killed)"}.get(self.status, self.status)
         return f"run {self.run_id} as of {self.as_of_date}, started {started}, {state}"
 
@@ -249,7 +247,7 @@ def record_run_start(settings: Settings, run_id: str, as_of: date) -> None:
         connection.execute(f"delete from {RUNS_TABLE} where run_id = ?", [run_id])  # a retried start
         connection.execute(
             f"insert into {RUNS_TABLE} ({LEDGER_COLUMNS}) values (?, ?, ?, null, ?, null)",
-            [run_id, as_of, datetime.now(timezone.utc), RUNNING],
+            [run_id, as_of, datetime.now(UTC), RUNNING],
         )
 
 
@@ -259,7 +257,7 @@ def record_run_end(settings: Settings, run_id: str, status: str, message: str | 
         _ensure_ledger(connection)
         connection.execute(
             f"update {RUNS_TABLE} set status = ?, finished_at = ?, message = ? where run_id = ?",
-            [status, datetime.now(timezone.utc), message, run_id],
+            [status, datetime.now(UTC), message, run_id],
         )
 
 
@@ -295,9 +293,10 @@ def scored_days(settings: Settings) -> set[str]:
     with connect(settings) as connection:
         if not has_table(connection, "fct_lead_score_history"):
             return set()
-        history = {str(row[0]) for row in connection.execute(
-            "select distinct as_of_date from fct_lead_score_history"
-        ).fetchall()}
+        history = {
+            str(row[0])
+            for row in connection.execute("select distinct as_of_date from fct_lead_score_history").fetchall()
+        }
         latest: dict[str, str] = {}
         for record in reversed(_records(connection)):  # oldest first: the latest run of a day wins
             latest[str(record.as_of_date)] = record.status
@@ -323,9 +322,12 @@ def loaded_seed_fingerprint(settings: Settings, seed_tables: set[str]) -> str | 
         with open_duckdb(settings.duckdb_path, read_only=True) as connection:
             if not has_table(connection, SEED_LOADS_TABLE):
                 return None
-            present = {row[0] for row in connection.execute(
-                "select table_name from information_schema.tables where table_schema = 'main'"
-            ).fetchall()}
+            present = {
+                row[0]
+                for row in connection.execute(
+                    "select table_name from information_schema.tables where table_schema = 'main'"
+                ).fetchall()
+            }
             if not seed_tables <= present:
                 return None
             row = connection.execute(f"select max(fingerprint) from {SEED_LOADS_TABLE}").fetchone()
@@ -348,4 +350,4 @@ def record_seed_load(settings: Settings, fingerprint: str) -> None:
         connection.execute(
             f"create or replace table {SEED_LOADS_TABLE} (fingerprint varchar not null, loaded_at timestamptz not null)"
         )
-        connection.execute(f"insert into {SEED_LOADS_TABLE} values (?, ?)", [fingerprint, datetime.now(timezone.utc)])
+        connection.execute(f"insert into {SEED_LOADS_TABLE} values (?, ?)", [fingerprint, datetime.now(UTC)])

@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from leadscore.settings import Settings
 from leadscore.environment import TELEMETRY_OFF
+from leadscore.settings import Settings
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 PROJECT_PARTS = ("dbt_project.yml", "profiles.yml", "models", "macros", "seeds", "tests")
@@ -34,8 +34,12 @@ REPORT_TABLES = (
 )
 PUBLISHED_TABLES = tuple(sorted({"fct_lead_scores", "fct_lead_score_points", *HISTORY_TABLES, *REPORT_TABLES}))
 
-# The fast lane (`make test-fast`): pure Python and every dbt unit test, no warehouse builds.
-FAST_MODULES = {"test_learning_units.py", "test_dbt_unit_tests.py", "test_demo_data.py", "test_dbt_runner_units.py"}
+# Test lanes are folders, by what a test needs: unit/ (pure Python), dbt/ (a DuckDB dbt build),
+# flow/ (the CLI, Prefect and publishing), engines/ (PostgreSQL, Spark, Superset), project/ (lint,
+# conventions, docs). Each test is marked with its lane (`pytest -m dbt`). The fast lane
+# (`make test-fast`): unit/ and every dbt unit test on an empty build.
+LANES = ("unit", "dbt", "flow", "engines", "project")
+FAST_MODULES = {"test_dbt_unit_tests.py"}
 
 # The costliest modules, most costly first (per-module sums of a CI run's durations). `make test`
 # hands modules to workers in collection order (--no-loadscope-reorder), so these start first and
@@ -173,7 +177,15 @@ def prefect_api_url(prefect_home: Path, tmp_path_factory: pytest.TempPathFactory
         **TELEMETRY_OFF,
     }
     environment.pop("PREFECT_API_URL", None)
-    command = [str(Path(sys.executable).parent / "prefect"), "server", "start", "--host", "127.0.0.1", "--port", str(port)]
+    command = [
+        str(Path(sys.executable).parent / "prefect"),
+        "server",
+        "start",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+    ]
     with log.open("w") as output:
         server = subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT, env=environment)
     url = f"http://127.0.0.1:{port}/api"
@@ -204,7 +216,10 @@ def cli_env(isolated_dbt: Path, prefect_home: Path, prefect_api_url: str, monkey
     write_csv(
         landing / "leads.csv",
         "lead_id,email,created_at,seniority,department,country,lead_source",
-        ["L1,ann@acme.example,2026-01-05 10:00:00,vp,marketing,DE,referral", "L2,bob@gmail.com,2026-02-01 10:00:00,student,other,US,"],
+        [
+            "L1,ann@acme.example,2026-01-05 10:00:00,vp,marketing,DE,referral",
+            "L2,bob@gmail.com,2026-02-01 10:00:00,student,other,US,",
+        ],
     )
     write_csv(
         landing / "events.csv",
@@ -225,5 +240,8 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     rank = {name: position for position, name in enumerate(COSTLIEST_MODULES)}
     items.sort(key=lambda item: rank.get(item.path.name, len(rank)))  # stable: test order kept
     for item in items:
-        if item.path.name in FAST_MODULES and not item.get_closest_marker("slow"):
+        lane = item.path.parent.name
+        if lane in LANES:
+            item.add_marker(getattr(pytest.mark, lane))
+        if lane == "unit" or item.path.name in FAST_MODULES:
             item.add_marker(pytest.mark.fast)

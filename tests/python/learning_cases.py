@@ -90,7 +90,11 @@ def _suggest(root: Path, project: Path, planted: Planted, as_of: date) -> Case:
     before = seeds_digest(project)
     suggested = subprocess.run(
         [str(LEADSCORE), "suggest-weights", "--as-of", as_of.isoformat()],
-        capture_output=True, text=True, timeout=900, env=env, cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=900,
+        env=env,
+        cwd=root,
     )
     return Case(root, project, planted, suggested, project / "seeds_candidates" / f"suggested-{as_of}", env, before)
 

@@ -30,8 +30,13 @@ import numpy as np
 
 DRIVERS = {"lead_origin": "lead add form", "occupation": "working professional", "event_type": "email_click"}
 SITE = "https://learn.example"
-PAGES = [("/courses/data-science", 0.35), ("/pricing", 0.2), ("/blog/why-learn", 0.2), ("/docs/syllabus", 0.1),
-         ("/", 0.15)]
+PAGES = [
+    ("/courses/data-science", 0.35),
+    ("/pricing", 0.2),
+    ("/blog/why-learn", 0.2),
+    ("/docs/syllabus", 0.1),
+    ("/", 0.15),
+]
 
 
 @dataclass
@@ -62,13 +67,35 @@ def _leads(rng: np.random.Generator, count: int) -> dict[str, np.ndarray]:
     ids = np.array([f"L{i:05d}" for i in range(1, count + 1)], dtype=object)
     return {
         "lead_id": ids,
-        "lead_source": _choice(rng, [("google", 30), ("direct traffic", 25), ("olark chat", 20), ("organic search", 12),
-                                     ("reference", 8), ("welingak website", 5)], count),
-        "lead_origin": _choice(rng, [("landing page submission", 50), ("api", 35), ("lead add form", 10),
-                                     ("lead import", 5)], count),
-        "occupation": _choice(rng, [("unemployed", 55), ("working professional", 12), ("student", 20), ("", 13)], count),
-        "specialisation": _choice(rng, [("finance management", 20), ("marketing management", 20), ("it projects", 15),
-                                        ("operations", 15), ("", 30)], count),
+        "lead_source": _choice(
+            rng,
+            [
+                ("google", 30),
+                ("direct traffic", 25),
+                ("olark chat", 20),
+                ("organic search", 12),
+                ("reference", 8),
+                ("welingak website", 5),
+            ],
+            count,
+        ),
+        "lead_origin": _choice(
+            rng, [("landing page submission", 50), ("api", 35), ("lead add form", 10), ("lead import", 5)], count
+        ),
+        "occupation": _choice(
+            rng, [("unemployed", 55), ("working professional", 12), ("student", 20), ("", 13)], count
+        ),
+        "specialisation": _choice(
+            rng,
+            [
+                ("finance management", 20),
+                ("marketing management", 20),
+                ("it projects", 15),
+                ("operations", 15),
+                ("", 30),
+            ],
+            count,
+        ),
         "city": _choice(rng, [("mumbai", 40), ("thane", 10), ("other cities", 30), ("", 20)], count),
         "country": _choice(rng, [("india", 97), ("united states", 1.5), ("united arab emirates", 1.5)], count),
         "consent": np.array(["no"] * count, dtype=object),
@@ -106,8 +133,18 @@ def _write(path: Path, header: list[str], rows) -> None:
 
 
 def _write_leads(landing: Path, leads: dict[str, np.ndarray], created: list[str]) -> None:
-    columns = ["lead_id", "email", "created_at", "Lead Source", "Lead Origin", "Occupation", "Specialisation", "City",
-               "Country", "Consent"]
+    columns = [
+        "lead_id",
+        "email",
+        "created_at",
+        "Lead Source",
+        "Lead Origin",
+        "Occupation",
+        "Specialisation",
+        "City",
+        "Country",
+        "Consent",
+    ]
     keys = ["lead_source", "lead_origin", "occupation", "specialisation", "city", "country", "consent"]
     rows = (
         [lead_id, f"{lead_id.lower()}@mail{i % 20}.example", created[i], *(leads[k][i] for k in keys)]
@@ -136,8 +173,14 @@ def _intent(rng: np.random.Generator, people: dict[str, np.ndarray], rate: float
     return clicked, views, seconds, minutes, converts
 
 
-def write_export(landing: Path, leads: int = 2000, seed: int = 15, export_day: date = date(2026, 3, 1),
-                 span_days: int = 60, rate: float = 0.39) -> Planted:
+def write_export(
+    landing: Path,
+    leads: int = 2000,
+    seed: int = 15,
+    export_day: date = date(2026, 3, 1),
+    span_days: int = 60,
+    rate: float = 0.39,
+) -> Planted:
     """A one-off export: events over the `span_days` days up to `export_day`, outcomes 3 to 20
     days after it. --as-of is export_day + 21. ~2 % of the leads were already at sql inside the
     span (and kept browsing after it)."""
@@ -151,8 +194,11 @@ def write_export(landing: Path, leads: int = 2000, seed: int = 15, export_day: d
     early = (rng.random(leads) < 0.02) & (created_offset < span_days - 15) & ~job_seeker
 
     created, events, lifecycle = [], [], []
-    planted = Planted(lead_ids=list(people["lead_id"]), as_of=export_day + timedelta(days=21),
-                      propensity=dict(zip(people["lead_id"], _propensity(people, clicked, minutes))))
+    planted = Planted(
+        lead_ids=list(people["lead_id"]),
+        as_of=export_day + timedelta(days=21),
+        propensity=dict(zip(people["lead_id"], _propensity(people, clicked, minutes))),
+    )
     for i, lead_id in enumerate(people["lead_id"]):
         start = first_day + timedelta(days=int(created_offset[i]))
         created.append(_timestamp(start, rng.integers(8 * 3600, 20 * 3600)))
@@ -160,8 +206,15 @@ def write_export(landing: Path, leads: int = 2000, seed: int = 15, export_day: d
         for _ in range(int(views[i]) + 1):  # the visit that created the lead, then returns
             day = start + timedelta(days=int(rng.integers(0, life)))
             page = _choice(rng, PAGES, 1)[0]
-            events.append([lead_id, "page_view", _timestamp(day, rng.integers(0, 86_000)), SITE + page,
-                           int(rng.gamma(2.0, seconds[i] / 2))])
+            events.append(
+                [
+                    lead_id,
+                    "page_view",
+                    _timestamp(day, rng.integers(0, 86_000)),
+                    SITE + page,
+                    int(rng.gamma(2.0, seconds[i] / 2)),
+                ]
+            )
         for _ in range(int(rng.poisson(1.5))):
             day = start + timedelta(days=int(rng.integers(0, life)))
             events.append([lead_id, "email_open", _timestamp(day, rng.integers(0, 86_000)), "", ""])
@@ -170,8 +223,15 @@ def write_export(landing: Path, leads: int = 2000, seed: int = 15, export_day: d
             events.append([lead_id, "email_click", _timestamp(day, rng.integers(0, 86_000)), "", ""])
         for _ in range(int(job_seeker[i]) * int(rng.integers(1, 4))):
             day = start + timedelta(days=int(rng.integers(0, life)))
-            events.append([lead_id, "page_view", _timestamp(day, rng.integers(0, 86_000)), SITE + "/careers/open-roles",
-                           int(rng.gamma(2.0, 40))])
+            events.append(
+                [
+                    lead_id,
+                    "page_view",
+                    _timestamp(day, rng.integers(0, 86_000)),
+                    SITE + "/careers/open-roles",
+                    int(rng.gamma(2.0, 40)),
+                ]
+            )
         if early[i]:
             day = start + timedelta(days=int(rng.integers(1, 10)))
             lifecycle.append([lead_id, "sql", _timestamp(day, 36_000), ""])
@@ -181,8 +241,14 @@ def write_export(landing: Path, leads: int = 2000, seed: int = 15, export_day: d
             lifecycle.append([lead_id, "sql", _timestamp(day, 36_000), ""])
             planted.converted.add(lead_id)
             if rng.random() < 0.4:
-                lifecycle.append([lead_id, "won", _timestamp(min(day + timedelta(days=3), export_day + timedelta(days=20)),
-                                                             50_000), ""])
+                lifecycle.append(
+                    [
+                        lead_id,
+                        "won",
+                        _timestamp(min(day + timedelta(days=3), export_day + timedelta(days=20)), 50_000),
+                        "",
+                    ]
+                )
         elif rng.random() < 0.2:
             day = export_day + timedelta(days=int(rng.integers(3, 21)))
             lifecycle.append([lead_id, "rejected", _timestamp(day, 36_000), "not interested"])
@@ -194,8 +260,14 @@ def write_export(landing: Path, leads: int = 2000, seed: int = 15, export_day: d
     return planted
 
 
-def write_history(landing: Path, leads: int = 1500, seed: int = 16, as_of: date = date(2026, 6, 30),
-                  history_days: int = 150, rate: float = 0.3) -> Planted:
+def write_history(
+    landing: Path,
+    leads: int = 1500,
+    seed: int = 16,
+    as_of: date = date(2026, 6, 30),
+    history_days: int = 150,
+    rate: float = 0.3,
+) -> Planted:
     """A live history up to `as_of`: leads created over the `history_days` days before it, each
     browsing from creation until as_of (converted leads too: their later events must not be
     learned from); a converter reaches sql 5 to 60 days after creation, after its e-mail click."""
@@ -206,8 +278,11 @@ def write_history(landing: Path, leads: int = 1500, seed: int = 16, as_of: date 
     clicked, views, seconds, minutes, converts = _intent(rng, people, rate)
 
     created, events, lifecycle = [], [], []
-    planted = Planted(lead_ids=list(people["lead_id"]), as_of=as_of,
-                      propensity=dict(zip(people["lead_id"], _propensity(people, clicked, minutes))))
+    planted = Planted(
+        lead_ids=list(people["lead_id"]),
+        as_of=as_of,
+        propensity=dict(zip(people["lead_id"], _propensity(people, clicked, minutes))),
+    )
     for i, lead_id in enumerate(people["lead_id"]):
         start = first_day + timedelta(days=int(created_offset[i]))
         created.append(_timestamp(start, rng.integers(8 * 3600, 20 * 3600)))
@@ -217,8 +292,15 @@ def write_history(landing: Path, leads: int = 1500, seed: int = 16, as_of: date 
         for _ in range(int(views[i]) + 1):
             day = start + timedelta(days=int(rng.integers(0, active)))
             if day <= as_of:
-                events.append([lead_id, "page_view", _timestamp(day, rng.integers(0, 86_000)),
-                               SITE + _choice(rng, PAGES, 1)[0], int(rng.gamma(2.0, seconds[i] / 2))])
+                events.append(
+                    [
+                        lead_id,
+                        "page_view",
+                        _timestamp(day, rng.integers(0, 86_000)),
+                        SITE + _choice(rng, PAGES, 1)[0],
+                        int(rng.gamma(2.0, seconds[i] / 2)),
+                    ]
+                )
         for _ in range(int(rng.poisson(1.5))):
             day = start + timedelta(days=int(rng.integers(0, 90)))
             if day <= as_of:
@@ -257,5 +339,8 @@ if __name__ == "__main__":  # pragma: no cover - writes a data set for measureme
     args = parser.parse_args()
     writer = write_export if args.shape == "export" else write_history
     result = writer(args.landing, leads=args.leads, seed=args.seed)
-    print(f"{len(result.lead_ids):,} leads, {len(result.converted):,} converted in the window, "
-          f"{len(result.converted_before):,} already at sql; as-of {result.as_of}", file=sys.stderr)
+    print(
+        f"{len(result.lead_ids):,} leads, {len(result.converted):,} converted in the window, "
+        f"{len(result.converted_before):,} already at sql; as-of {result.as_of}",
+        file=sys.stderr,
+    )

@@ -103,5 +103,8 @@ def run_on_spark(script: str, work: Path, email_salt: str, *arguments: str) -> s
     }
     return subprocess.run(
         [sys.executable, "-c", SPARK_SESSION + script, *arguments],
-        cwd=work, env=environment, capture_output=True, text=True,
+        cwd=work,
+        env=environment,
+        capture_output=True,
+        text=True,
     )

@@ -22,8 +22,15 @@ def accounts_sql(plan: Plan) -> str:
     model = pick("r_model", [(v, w) for v, w, _ in BUSINESS_MODELS])
     revenue_factor = lookup(
         "industry",
-        [("software", 1.3), ("financial_services", 1.8), ("retail", 0.8), ("education", 0.5),
-         ("government", 0.6), ("nonprofit", 0.4), ("telecommunications", 1.5)],
+        [
+            ("software", 1.3),
+            ("financial_services", 1.8),
+            ("retail", 0.8),
+            ("education", 0.5),
+            ("government", 0.6),
+            ("nonprofit", 0.4),
+            ("telecommunications", 1.5),
+        ],
         1.0,
     )
     competitor_name = f"{sql_list([n for n, _ in COMPETITORS])}[1 + (competitor_ix)]"

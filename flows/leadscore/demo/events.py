@@ -143,7 +143,7 @@ def event_lists_sql(plan: Plan) -> str:
     create table scratch.ev_lists as
     select lead_num, lead_id, device_pref, len(evs) as n_events, evs
     from (
-        select lead_num, lead_id, device_pref, list_sort(list_concat({', '.join(streams)})) as evs
+        select lead_num, lead_id, device_pref, list_sort(list_concat({", ".join(streams)})) as evs
         from (select *, {email_campaigns(plan)} as campaigns from lead_state)
     )
     """
@@ -182,8 +182,8 @@ def events_output_sql(plan: Plan) -> str:
     hashed as (
         select
             *,
-            {attribute_hash('attr_a')} as ha,
-            {attribute_hash('attr_b')} as hb
+            {attribute_hash("attr_a")} as ha,
+            {attribute_hash("attr_b")} as hb
         from unnested
     )
     select
@@ -194,26 +194,26 @@ def events_output_sql(plan: Plan) -> str:
         window_timestamp(x.t) as occurred_at,
         {page_sql()} as page_url,
         case
-            when x.e = {EV['page_view']} then least(1800, 2 + floor(exp(3.5 + {normal})))::integer
-            when x.e = {EV['webinar_attendance']} then (300 + floor(bits(ha, 0, 20) * 3300))::integer
+            when x.e = {EV["page_view"]} then least(1800, 2 + floor(exp(3.5 + {normal})))::integer
+            when x.e = {EV["webinar_attendance"]} then (300 + floor(bits(ha, 0, 20) * 3300))::integer
         end as duration_seconds,
         case x.s
             when {S_EMAIL} then {sql_list(campaigns)}[x.v + 1]
             when {S_WEBINAR} then {sql_list(webinars)}[x.v + 1]
-            when {S_SOCIAL} then {element(SOCIAL_CAMPAIGNS, 'bits(hb, 16, 16)')}
+            when {S_SOCIAL} then {element(SOCIAL_CAMPAIGNS, "bits(hb, 16, 16)")}
             when {S_CAREERS} then null
             when {S_CONTENT} then case when bits(hb, 0, 16) < 0.3
-                then {element(SYNDICATION_CAMPAIGNS, 'bits(hb, 16, 16)')} end
+                then {element(SYNDICATION_CAMPAIGNS, "bits(hb, 16, 16)")} end
             else {web_campaign}
         end as campaign,
         case x.s
             when {S_EMAIL} then {sql_list(contents)}[x.v + 1]
             when {S_WEBINAR} then {sql_list(WEBINARS)}[1 + x.v % {len(WEBINARS)}]
-            when {S_CONTENT} then {element([title for title, _ in CONTENT], 'bits(ha, 52, 12)')}
+            when {S_CONTENT} then {element([title for title, _ in CONTENT], "bits(ha, 52, 12)")}
         end as content,
         case when x.s = {S_EMAIL} then null
             when bits(hb, 32, 16) < 0.8 then device_pref
-            else {element([d for d, _ in DEVICES], 'bits(hb, 48, 16)')}
+            else {element([d for d, _ in DEVICES], "bits(hb, 48, 16)")}
         end as device
     from hashed
     """

@@ -34,13 +34,21 @@ def observed_rates(con: duckdb.DuckDBPyConnection) -> dict[str, float | None]:
         """
     ).fetchone()
     names = (
-        "sql_rate", "opportunity_rate_of_sql", "won_rate_of_opportunity", "rejected_rate",
-        "sql_rate_with_demo_request", "sql_rate_without_demo_request",
-        "sql_rate_with_pricing_view", "sql_rate_without_pricing_view",
-        "sql_rate_students_competitors_personal_email", "sql_rate_job_seekers",
-        "sql_rate_blog_views_above_median", "sql_rate_blog_views_at_or_below_median",
+        "sql_rate",
+        "opportunity_rate_of_sql",
+        "won_rate_of_opportunity",
+        "rejected_rate",
+        "sql_rate_with_demo_request",
+        "sql_rate_without_demo_request",
+        "sql_rate_with_pricing_view",
+        "sql_rate_without_pricing_view",
+        "sql_rate_students_competitors_personal_email",
+        "sql_rate_job_seekers",
+        "sql_rate_blog_views_above_median",
+        "sql_rate_blog_views_at_or_below_median",
     )
     return {name: round(float(value), 4) if value is not None else None for name, value in zip(names, row or ())}
+
 
 CONVERSION_WINDOW_DAYS = 90  # report_settings.conversion_window_days
 OBSERVATION_EVERY_DAYS = 30
@@ -95,7 +103,7 @@ def truth_events_sql(plan: Plan) -> str:
         select lead_num, unnest(evs) as x from scratch.ev_lists where lead_num <= {TRUTH_SAMPLE_LEADS}
     ),
     hashed as (
-        select lead_num, x, {attribute_hash('attr_a')} as ha from unnested
+        select lead_num, x, {attribute_hash("attr_a")} as ha from unnested
     )
     select
         lead_num,

@@ -45,9 +45,7 @@ WON_INTERCEPT, WON_FIT, WON_INTENT = -1.85, 0.4, 0.4
 
 def fit_sql() -> str:
     """A lead's hidden fit: the sum of its attributes' weights."""
-    size = " ".join(
-        f"when h_employees < {bound} then {value}" for bound, value in SIZE_FIT if bound is not None
-    )
+    size = " ".join(f"when h_employees < {bound} then {value}" for bound, value in SIZE_FIT if bound is not None)
     return (
         f"{lookup('seniority', [(v, f) for v, _, f in SENIORITIES])}"
         f" + {lookup('h_industry', [(v, f) for v, _, f in INDUSTRIES])}"

@@ -224,9 +224,9 @@ def profiles() -> str:
             when r_need < 0.6 then null
             when job_seeker then 'Exploring career opportunities'
             when is_competitor then 'Market research'
-            when seniority = 'student' then {element(STUDENT_NEEDS, 'r_need_pick')}
-            when intent_z > 0.5 then {element(BUYER_NEEDS, 'r_need_pick')}
-            else {element(BROWSER_NEEDS, 'r_need_pick')}
+            when seniority = 'student' then {element(STUDENT_NEEDS, "r_need_pick")}
+            when intent_z > 0.5 then {element(BUYER_NEEDS, "r_need_pick")}
+            else {element(BROWSER_NEEDS, "r_need_pick")}
         end as stated_need
     from creation_times
     left join titles

@@ -31,8 +31,7 @@ def create_macros(con: duckdb.DuckDBPyConnection, plan: Plan) -> None:
         "then 28800 + (bits(x, 8, 28) + bits(x, 36, 28)) * 18000 "
         "else bits(x, 8, 28) * 86400 end)::bigint",
         # a day in [lo_d, hi_d]; most weekend days move to a weekday of the same week
-        "create temp macro pick_day(lo_d, hi_d, x) as "
-        "(lo_d + floor(bits(x, 0, 24) * (hi_d - lo_d + 1))::bigint)",
+        "create temp macro pick_day(lo_d, hi_d, x) as (lo_d + floor(bits(x, 0, 24) * (hi_d - lo_d + 1))::bigint)",
         "create temp macro weekday_shift(d, x) as (case "
         "when (d + 4) % 7 = 6 and bits(x, 24, 8) < 0.65 then -1 - ((x >> 32) % 5)::bigint "
         "when (d + 4) % 7 = 0 and bits(x, 24, 8) < 0.65 then 1 + ((x >> 32) % 5)::bigint "

@@ -3,6 +3,8 @@ webinars and campaigns."""
 
 from __future__ import annotations
 
+# fmt: off
+# (tables of values, laid out by hand: one row per line)
 SITE = "https://www.acme-analytics.example"
 
 EVENT_TYPES: tuple[str, ...] = (

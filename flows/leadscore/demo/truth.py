@@ -54,9 +54,17 @@ def planted_drivers() -> list[dict[str, object]]:
     def journey(name: str, driver: str, kind: str, how: str, **extra: object) -> dict[str, object]:
         first, repeat, cap = by_driver[driver]
         return {
-            "name": name, "kind": kind, "sign": 1, "strength": _strength(first), "journey_driver": driver,
-            "log_odds_first": first, "log_odds_repeat": repeat, "log_odds_max": cap,
-            "odds_ratio_first": round(math.exp(first), 2), "how": how, **extra,
+            "name": name,
+            "kind": kind,
+            "sign": 1,
+            "strength": _strength(first),
+            "journey_driver": driver,
+            "log_odds_first": first,
+            "log_odds_repeat": repeat,
+            "log_odds_max": cap,
+            "odds_ratio_first": round(math.exp(first), 2),
+            "how": how,
+            **extra,
         }
 
     def fit_weights(values: Sequence[tuple[str, float, float]]) -> dict[str, float]:
@@ -71,29 +79,63 @@ def planted_drivers() -> list[dict[str, object]]:
         journey("content_download", "content", "event_type", "per download of gated content"),
         journey("form_submission", "content", "event_type", "the form in front of each download"),
         journey("webinar_registration", "webinar", "event_type", "per webinar registered for"),
-        journey("webinar_attendance", "webinar", "event_type",
-                "follows registration (more often for high intent leads); adds nothing of its own"),
+        journey(
+            "webinar_attendance",
+            "webinar",
+            "event_type",
+            "follows registration (more often for high intent leads); adds nothing of its own",
+        ),
         journey("pricing", "pricing", "page_category", "per pricing page view", url="/pricing"),
-        journey("product", "product", "page_category", "per product, feature, integration or customer story view",
-                url="/product/, /features/, /integrations/"),
+        journey(
+            "product",
+            "product",
+            "page_category",
+            "per product, feature, integration or customer story view",
+            url="/product/, /features/, /integrations/",
+        ),
         journey("case_study", "product", "page_category", "counted with the product pages", url="/customers/"),
-        {"name": "recency", "kind": "behaviour", "sign": 1, "strength": "strong",
-         "how": "sql comes at the end of the lead's journey, and its blog, site, social and e-mail activity "
-                "mostly between its creation (or shortly before the journey) and a little after the journey: "
-                "a lead active now is more often in its journey, and one quiet for months rarely converts"},
-        {"name": "purchase_timeline", "kind": "attribute", "sign": 1, "strength": "weak",
-         "how": "this_quarter/next_quarter derive partly from intent, which drives the journey's activity"},
+        {
+            "name": "recency",
+            "kind": "behaviour",
+            "sign": 1,
+            "strength": "strong",
+            "how": "sql comes at the end of the lead's journey, and its blog, site, social and e-mail activity "
+            "mostly between its creation (or shortly before the journey) and a little after the journey: "
+            "a lead active now is more often in its journey, and one quiet for months rarely converts",
+        },
+        {
+            "name": "purchase_timeline",
+            "kind": "attribute",
+            "sign": 1,
+            "strength": "weak",
+            "how": "this_quarter/next_quarter derive partly from intent, which drives the journey's activity",
+        },
         {"name": "seniority", "kind": "fit_attribute", "sign": 1, "log_odds": fit_weights(SENIORITIES)},
         {"name": "industry", "kind": "fit_attribute", "sign": 1, "log_odds": fit_weights(INDUSTRIES)},
-        {"name": "employee_count", "kind": "fit_attribute", "sign": 1,
-         "log_odds": {f"<{b}" if b else ">=5000": round(SQL_FIT * f, 3) for b, f in SIZE_FIT}},
+        {
+            "name": "employee_count",
+            "kind": "fit_attribute",
+            "sign": 1,
+            "log_odds": {f"<{b}" if b else ">=5000": round(SQL_FIT * f, 3) for b, f in SIZE_FIT},
+        },
         {"name": "business_model", "kind": "fit_attribute", "sign": 1, "log_odds": fit_weights(BUSINESS_MODELS)},
         {"name": "personal_email", "kind": "fit_attribute", "sign": -1, "log_odds": round(SQL_FIT * PERSONAL_FIT, 3)},
         {"name": "competitor", "kind": "fit_attribute", "sign": -1, "log_odds": round(SQL_FIT * COMPETITOR_FIT, 3)},
-        {"name": "no_account", "kind": "fit_attribute", "sign": -1, "log_odds": round(SQL_FIT * NO_ACCOUNT_FIT, 3),
-         "how": "the lead's company is not among the accounts (its size, industry and model still count)"},
-        {"name": "careers", "kind": "page_category", "url": "/careers", "sign": -1, "strength": "strong",
-         "how": "job seekers (4% of leads, most careers page views) never convert"},
+        {
+            "name": "no_account",
+            "kind": "fit_attribute",
+            "sign": -1,
+            "log_odds": round(SQL_FIT * NO_ACCOUNT_FIT, 3),
+            "how": "the lead's company is not among the accounts (its size, industry and model still count)",
+        },
+        {
+            "name": "careers",
+            "kind": "page_category",
+            "url": "/careers",
+            "sign": -1,
+            "strength": "strong",
+            "how": "job seekers (4% of leads, most careers page views) never convert",
+        },
     ]
 
 
@@ -141,7 +183,7 @@ def truth_document(
         ],
         "latent_variables": {
             "fit": "sum of the fit attributes' weights; a fit_attribute driver's log_odds are its weight "
-                   "times conversion_model.sql.fit",
+            "times conversion_model.sql.fit",
             "intent": "standard normal per lead; the journey's event counts grow with exp(intent)",
         },
         "journey": {
@@ -160,13 +202,19 @@ def truth_document(
                 "intercept": SQL_INTERCEPT,
                 "fit": SQL_FIT,
                 "drivers": [
-                    {"driver": name, "count": count, "log_odds_first": first, "log_odds_repeat": repeat,
-                     "log_odds_max": cap, "odds_ratio_first": round(math.exp(first), 2),
-                     "odds_ratio_max": round(math.exp(cap), 2)}
+                    {
+                        "driver": name,
+                        "count": count,
+                        "log_odds_first": first,
+                        "log_odds_repeat": repeat,
+                        "log_odds_max": cap,
+                        "odds_ratio_first": round(math.exp(first), 2),
+                        "odds_ratio_max": round(math.exp(cap), 2),
+                    }
                     for name, count, first, repeat, cap in JOURNEY_DRIVERS
                 ],
                 "note": "p = sigmoid(intercept + fit_weight * fit + sum of the drivers' log-odds) at the end "
-                        "of the journey; job seekers never convert",
+                "of the journey; job seekers never convert",
             },
             "opportunity_given_sql": {"intercept": OPP_INTERCEPT, "fit": OPP_FIT, "intent": OPP_INTENT},
             "won_given_opportunity": {"intercept": WON_INTERCEPT, "fit": WON_FIT, "intent": WON_INTENT},
@@ -178,7 +226,7 @@ def truth_document(
             "busy_journey": REJECTED_BUSY_JOURNEY,
             "other": REJECTED_OTHER,
             "note": "bad fit: student, competitor or personal e-mail; busy journey: two of content, webinar, "
-                    "pricing; only journeys that end without sql, by end_date",
+            "pricing; only journeys that end without sql, by end_date",
         },
         "drivers": planted_drivers(),
         "noise": [
@@ -200,7 +248,8 @@ def truth_document(
         "personal_domains": list(PERSONAL_DOMAINS),
         "competitor_domains": [f"{stem}.example" for _, stem in COMPETITORS],
         "rejection_reasons": {
-            "competitor": "Competitor", "student": "Student / not a buyer",
+            "competitor": "Competitor",
+            "student": "Student / not a buyer",
             "personal_email_or_tiny_company": "Not a fit - too small",
         },
         "observed": observed_rates(con),

@@ -6,6 +6,8 @@ third number, their contribution to a lead's hidden fit (see `model.py`).
 
 from __future__ import annotations
 
+# fmt: off
+# (tables of values, laid out by hand: one row per line)
 PERSONAL_DOMAINS = ("gmail.com", "yahoo.com", "hotmail.com", "outlook.com")
 COMPETITORS = (("Rival Analytics", "rival-analytics"), ("Competitor CRM", "competitor-crm"))
 

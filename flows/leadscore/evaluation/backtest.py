@@ -2,7 +2,7 @@
 
 Each seed set scores the observation days into its own DuckDB file under a work folder (never the
 warehouse, never published/): dbt loads the seeds once, then runs the models up to
-fct_lead_score_history for every day, and int_score_observations as of the outcome day says which
+fct_lead_score_history for every day, and fct_lead_score_observations as of the outcome day says which
 scored leads reached sql (or a later stage) within the judged window. Scoring stays in SQL;
 Python only picks the observations and compares them (ROC AUC, PR AUC, lift, MQLs, flips).
 
@@ -43,8 +43,8 @@ from pathlib import Path
 from leadscore.running.dbt_runner import (
     SEED_PHASE,
     BuildResult,
-    NodeOutcome,
     _redact_log,
+    build_result,
     describe_problems,
     sigterm_stops,
     temporary_environment,
@@ -54,10 +54,11 @@ from leadscore.settings import Settings
 from leadscore.warehouse import open_duckdb
 
 SCORING_MODELS = "+fct_lead_score_history"
-# what int_score_observations needs rebuilt as of the outcome day (both read as_of_date)
-OBSERVATION_MODELS = ["int_lifecycle_stages_as_of", "int_score_observations"]
-# what the profile of the landed data reads (views over the landing files, and the stages)
-PROFILE_MODELS = ["stg_marketing__events", "stg_crm__leads", "stg_crm__lifecycle_stages", "int_lifecycle_stages_as_of"]
+# what fct_lead_score_observations needs rebuilt as of the outcome day (both read as_of_date)
+OBSERVATION_MODELS = ["int_lifecycle_stages_as_of", "fct_lead_score_observations"]
+# what the profile of the landed data reads (views over the landing files, the base models under
+# them, and the stages); `+` takes the upstream models (and seeds, which `run` does not run)
+PROFILE_MODELS = ["+stg_marketing__events", "+stg_crm__leads", "+int_lifecycle_stages_as_of"]
 LIVE = "live"
 CANDIDATE = "candidate"
 METRICS = ("observations", "conversions", "roc_auc", "pr_auc", "top_decile_lift", "mqls", "mql_to_sql_rate")
@@ -177,8 +178,11 @@ class ObservationPlan:
                 f"One-off export: every lead is observed on {self.days[0]}, the last day of the landed data, and "
                 f"judged by whether it reached sql (or later) in the {self.window_days} days after it "
                 f"(outcomes known up to {self.outcome_day}"
-                + (f"; the conversion window is {self.conversion_window_days} days"
-                   if self.window_days < self.conversion_window_days else "")
+                + (
+                    f"; the conversion window is {self.conversion_window_days} days"
+                    if self.window_days < self.conversion_window_days
+                    else ""
+                )
                 + ")."
             )
         else:
@@ -300,7 +304,7 @@ def _history_impossible(span: DataSpan, request: HistoryRequest, window_days: in
 
 def one_per_lead(observations: list[Observation]) -> list[Observation]:
     """Each lead once (for every model that scores it): on the latest day it was observable, i.e.
-    the latest scored day on which it existed and had not yet reached sql (int_score_observations
+    the latest scored day on which it existed and had not yet reached sql (fct_lead_score_observations
     holds no other day)."""
     latest: dict[str, date] = {}
     for o in observations:
@@ -333,7 +337,7 @@ class DbtProject:
         self._stack = ExitStack()
         self.seeds: Path | None = None
 
-    def __enter__(self) -> "DbtProject":
+    def __enter__(self) -> DbtProject:
         (self.settings.project_dir / OVERLAYS).mkdir(exist_ok=True)
         folder = self._stack.enter_context(
             tempfile.TemporaryDirectory(prefix="overlay-", dir=self.settings.project_dir / OVERLAYS)
@@ -350,10 +354,23 @@ class DbtProject:
     def invoke(self, settings: Settings, args: list[str], log_dir: Path) -> BuildResult:
         from dbt.cli.main import dbtRunner  # imported late: importing dbt before prefect changes Prefect's logs
 
-        flags = ["--project-dir", str(settings.project_dir), "--profiles-dir", str(settings.project_dir),
-                 "--target", settings.target, "--log-level", "none", "--log-level-file", "info"]
-        environment = {**settings.dbt_environment(), "DBT_TARGET_PATH": str(self.work / "dbt_target"),
-                       "DBT_LOG_PATH": str(log_dir)}
+        flags = [
+            "--project-dir",
+            str(settings.project_dir),
+            "--profiles-dir",
+            str(settings.project_dir),
+            "--target",
+            settings.target,
+            "--log-level",
+            "none",
+            "--log-level-file",
+            "info",
+        ]
+        environment = {
+            **settings.dbt_environment(),
+            "DBT_TARGET_PATH": str(self.work / "dbt_target"),
+            "DBT_LOG_PATH": str(log_dir),
+        }
         with temporary_environment(environment), sigterm_stops():
             outcome = None
             if self.manifest is None:
@@ -365,19 +382,7 @@ class DbtProject:
             if outcome is None:
                 outcome = dbtRunner(manifest=self.manifest).invoke([*args, *flags])
             _redact_log(settings)
-        if outcome.exception is not None and not isinstance(outcome.exception, Exception):
-            raise outcome.exception  # an interruption (Ctrl-C, SIGTERM), not a failed model
-        result = BuildResult(success=bool(outcome.success))
-        if outcome.exception is not None:
-            result.error = str(outcome.exception)
-        for node_result in getattr(outcome.result, "results", None) or []:
-            node = node_result.node
-            result.outcomes.append(NodeOutcome(
-                unique_id=node.unique_id, resource_type=node.resource_type, status=str(node_result.status),
-                message=node_result.message, failures=node_result.failures,
-                relation_name=getattr(node, "relation_name", None),
-            ))
-        return result
+        return build_result(outcome)
 
 
 class SeedSetRun:
@@ -419,8 +424,18 @@ class SeedSetRun:
             return None
         else:
             self._dbt(
-                ["build", "--select", "resource_type:seed", *PROFILE_MODELS, "--exclude-resource-type", "test",
-                 "--exclude-resource-type", "unit_test", "--vars", _vars(profile_day)],
+                [
+                    "build",
+                    "--select",
+                    "resource_type:seed",
+                    *PROFILE_MODELS,
+                    "--exclude-resource-type",
+                    "test",
+                    "--exclude-resource-type",
+                    "unit_test",
+                    "--vars",
+                    _vars(profile_day),
+                ],
                 f"seeds of {self.name} and reading the landed data",
             )
         return profile_landed_data(self.database, profile_day)
@@ -433,11 +448,16 @@ class SeedSetRun:
                 _keep_points(self.database, day)
 
     def observe(self, plan: ObservationPlan) -> None:
-        """int_score_observations as of the outcome day, judged over the plan's window."""
+        """fct_lead_score_observations as of the outcome day, judged over the plan's window."""
         self._say(f"outcomes up to {plan.outcome_day}")
         self._dbt(
-            ["run", "--select", *OBSERVATION_MODELS,
-             "--vars", _vars(plan.outcome_day, observation_window_days=plan.window_days)],
+            [
+                "run",
+                "--select",
+                *OBSERVATION_MODELS,
+                "--vars",
+                _vars(plan.outcome_day, observation_window_days=plan.window_days),
+            ],
             f"observations of {self.name}",
         )
 
@@ -528,13 +548,13 @@ def _keep_points(database: Path, day: date) -> None:
 
 
 def load_observations(database: Path, days: list[date] | None = None) -> list[Observation]:
-    """The scored days' observations (int_score_observations with is_mql), sorted; every day a
+    """The scored days' observations (fct_lead_score_observations with is_mql), sorted; every day a
     lead could be observed on (one_per_lead keeps the latest)."""
     with open_duckdb(database, read_only=True) as connection:
         rows = connection.execute(
             """
             select o.model_id, o.lead_id, o.observed_on, o.total_score, h.is_mql, o.converted
-            from int_score_observations as o
+            from fct_lead_score_observations as o
             inner join fct_lead_score_history as h
                 on o.lead_id = h.lead_id and o.model_id = h.model_id and o.observed_on = h.as_of_date
             order by o.model_id, o.lead_id, o.observed_on
@@ -556,8 +576,9 @@ def plan_from_landed_data(
     return plan_observations(span, request, window_days)
 
 
-def resolve_plan(run: SeedSetRun, request: HistoryRequest | ObservationPlan, window_days: int,
-                 progress: Progress | None = None) -> ObservationPlan:
+def resolve_plan(
+    run: SeedSetRun, request: HistoryRequest | ObservationPlan, window_days: int, progress: Progress | None = None
+) -> ObservationPlan:
     """The plan given (the run's seeds only loaded), or one made from the landed data; said
     through progress either way."""
     if isinstance(request, ObservationPlan):
@@ -574,8 +595,11 @@ def explain_observations(observations: list[Observation], plan: ObservationPlan)
     """Why these observations cannot be judged (none, or no conversion), naming counts and
     dates and what would fix it; None when they can."""
     span = plan.span or DataSpan()
-    where = (f"on {plan.days[0]}" if len(plan.days) == 1
-             else f"on {len(plan.days)} days from {plan.days[0]} to {plan.days[-1]}")
+    where = (
+        f"on {plan.days[0]}"
+        if len(plan.days) == 1
+        else f"on {len(plan.days)} days from {plan.days[0]} to {plan.days[-1]}"
+    )
     leads = {o.lead_id for o in observations}
     if not leads:
         return (
@@ -589,8 +613,11 @@ def explain_observations(observations: list[Observation], plan: ObservationPlan)
         return (
             f"{len(leads):,} leads observed {where}, and none reached sql (or a later stage) within the "
             f"{plan.window_days} days after (outcomes known up to {plan.outcome_day}). The lifecycle data: "
-            + (f"{span.reached:,} leads at sql or later, from {span.first_reached} to {span.last_reached}. "
-               if span.reached else "no lead at sql or later. ")
+            + (
+                f"{span.reached:,} leads at sql or later, from {span.first_reached} to {span.last_reached}. "
+                if span.reached
+                else "no lead at sql or later. "
+            )
             + "Map your CRM's stage names onto sql, opportunity and won (seeds/value_aliases.csv), or pass an --as-of "
             "that covers the outcomes."
         )
@@ -662,15 +689,17 @@ def mql_flips(live: list[Observation], candidate: list[Observation]) -> list[dic
     for ours in live:
         other = theirs.get((ours.model_id, ours.lead_id, ours.observed_on))
         if other is not None and other.is_mql != ours.is_mql:
-            flips.append({
-                "lead_id": ours.lead_id,
-                "model_id": ours.model_id,
-                "observed_on": ours.observed_on.isoformat(),
-                "live_score": ours.total_score,
-                "candidate_score": other.total_score,
-                "flip": "becomes MQL" if other.is_mql else "stops being MQL",
-                "converted": ours.converted,
-            })
+            flips.append(
+                {
+                    "lead_id": ours.lead_id,
+                    "model_id": ours.model_id,
+                    "observed_on": ours.observed_on.isoformat(),
+                    "live_score": ours.total_score,
+                    "candidate_score": other.total_score,
+                    "flip": "becomes MQL" if other.is_mql else "stops being MQL",
+                    "converted": ours.converted,
+                }
+            )
     return sorted(flips, key=lambda f: (f["lead_id"], f["model_id"], f["observed_on"]))
 
 
@@ -727,7 +756,8 @@ def write_outputs(result: BacktestResult, candidate_label: str) -> None:
     result.folder.mkdir(parents=True, exist_ok=True)
     write_csv_for_people(result.folder / "comparison.csv", result.metrics, ["scope", "seed_set", *METRICS])
     write_csv_for_people(
-        result.folder / "mql_flips.csv", result.flips,
+        result.folder / "mql_flips.csv",
+        result.flips,
         ["lead_id", "model_id", "observed_on", "live_score", "candidate_score", "flip", "converted"],
     )
     (result.folder / "backtest.html").write_text(render_backtest_page(result, candidate_label), encoding="utf-8")
@@ -735,6 +765,7 @@ def write_outputs(result: BacktestResult, candidate_label: str) -> None:
 
 def side_by_side(result: BacktestResult, first: str = LIVE, second: str = CANDIDATE) -> list[list[str]]:
     """Rows of (scope, metric, first, second, change) for a terminal table."""
+
     def shown(value) -> str:
         if value is None:
             return "-"
@@ -748,4 +779,3 @@ def side_by_side(result: BacktestResult, first: str = LIVE, second: str = CANDID
             change = "-" if a is None or b is None else (f"{b - a:+,}" if isinstance(a, int) else f"{b - a:+.4f}")
             rows.append([scope, metric, shown(a), shown(b), change])
     return rows
-

@@ -25,9 +25,9 @@ import subprocess
 import sys
 import time
 from dataclasses import asdict, dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -70,7 +70,7 @@ class SizeResult:
 
 
 def parse_sizes(spec: str) -> dict[str, int]:
-    """"S,M" or "T=300": names of SIZES, or NAME=LEADS for another size."""
+    """ "S,M" or "T=300": names of SIZES, or NAME=LEADS for another size."""
     sizes: dict[str, int] = {}
     for part in (p.strip() for p in spec.split(",") if p.strip()):
         name, _, leads = part.partition("=")
@@ -212,10 +212,7 @@ def bench_size(
             log(f"[{name}] repeat {repeat}: {kind} {seconds:.1f} s, peak RSS {rss:.0f} MiB")
             if kind in ("full", "incremental"):
                 shutil.copy2(warehouse, root / f"{kind}.duckdb")
-    identical = (
-        {} if full_from_base
-        else compare_outputs(root / "full.duckdb", root / "incremental.duckdb", day)
-    )
+    identical = {} if full_from_base else compare_outputs(root / "full.duckdb", root / "incremental.duckdb", day)
     return SizeResult(name, leads, events, measures, identical)
 
 
@@ -278,10 +275,22 @@ def store_rows(results: list[SizeResult]) -> list[tuple[str, str, str, str]]:
         m = r.measures
         if "store" not in m:
             continue
-        rows.append(("store / floor: least full / floor of a build that keeps the events", r.name,
-                     f"{m['store'].median / m['floor'].median:.1f}x", "-"))
-        rows.append(("full minus start-up / store", r.name,
-                     f"{(m['full'].median - m['startup'].median) / m['store'].median:.1f}x", "-"))
+        rows.append(
+            (
+                "store / floor: least full / floor of a build that keeps the events",
+                r.name,
+                f"{m['store'].median / m['floor'].median:.1f}x",
+                "-",
+            )
+        )
+        rows.append(
+            (
+                "full minus start-up / store",
+                r.name,
+                f"{(m['full'].median - m['startup'].median) / m['store'].median:.1f}x",
+                "-",
+            )
+        )
     return rows
 
 
@@ -311,8 +320,12 @@ def daily_fixed_cost_rows(results: list[SizeResult]) -> list[tuple[str, str, str
     leads, all fixed cost, in at most FIXED_COST_DAILY_TARGET_SECONDS."""
     target = f"XS daily run <= {FIXED_COST_DAILY_TARGET_SECONDS:.0f} s"
     return [
-        (target, r.name, f"{r.measures['incremental'].median:.1f} s",
-         _verdict(r.measures["incremental"].median <= FIXED_COST_DAILY_TARGET_SECONDS))
+        (
+            target,
+            r.name,
+            f"{r.measures['incremental'].median:.1f} s",
+            _verdict(r.measures["incremental"].median <= FIXED_COST_DAILY_TARGET_SECONDS),
+        )
         for r in results
         if r.leads <= FIXED_COST_MAX_LEADS
     ]
@@ -330,7 +343,9 @@ def machine() -> dict[str, str]:
                 cpu = line.split(":", 1)[1].strip()
                 break
         memory_kib = next(
-            int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines() if line.startswith("MemTotal")
+            int(line.split()[1])
+            for line in Path("/proc/meminfo").read_text().splitlines()
+            if line.startswith("MemTotal")
         )
         memory = f"{memory_kib / 1024 / 1024:.1f} GiB"
     except (OSError, StopIteration):
@@ -386,7 +401,7 @@ def run_bench(
     """Benchmark every size; write results_dir/<date>.md and .json; return the table and md path."""
     if repeats < 1:
         raise ValueError("repeats must be at least 1")
-    started = datetime.now(timezone.utc)
+    started = datetime.now(UTC)
     day = day or started.date() - timedelta(days=1)
     results = []
     for name, leads in sizes.items():
@@ -406,7 +421,10 @@ def run_bench(
         "repeats": repeats,
         "machine": info,
         "sizes": [
-            {**{k: v for k, v in asdict(r).items() if k != "measures"}, "measures": {k: asdict(m) for k, m in r.measures.items()}}
+            {
+                **{k: v for k, v in asdict(r).items() if k != "measures"},
+                "measures": {k: asdict(m) for k, m in r.measures.items()},
+            }
             for r in results
         ],
         "targets": [dict(zip(("target", "size", "measured", "verdict"), row)) for row in ratio_rows(results)],
@@ -428,11 +446,16 @@ def register(app) -> None:
     def bench(
         sizes: Annotated[str, typer.Option(help="Sizes: S (10k leads), M (100k), L (1M), or NAME=LEADS")] = "S,M",
         repeats: Annotated[int, typer.Option(min=1, help="Runs of each step; medians are reported")] = 3,
-        work_dir: Annotated[Optional[Path], typer.Option(help="Where data and warehouses go (default: a temp folder)")] = None,
-        results_dir: Annotated[Optional[Path], typer.Option(help="Where the dated .md and .json results go (default: bench/results)")] = None,
+        work_dir: Annotated[
+            Path | None, typer.Option(help="Where data and warehouses go (default: a temp folder)")
+        ] = None,
+        results_dir: Annotated[
+            Path | None, typer.Option(help="Where the dated .md and .json results go (default: bench/results)")
+        ] = None,
         keep_data: Annotated[bool, typer.Option(help="Keep generated data and warehouses")] = False,
         full_from_base: Annotated[
-            str, typer.Option(help="Sizes (e.g. L) whose full build is the base build, once, without the equality check")
+            str,
+            typer.Option(help="Sizes (e.g. L) whose full build is the base build, once, without the equality check"),
         ] = "",
     ) -> None:
         """Time the daily build against DuckDB's floor: full, incremental, start-up, peak memory."""
@@ -449,8 +472,12 @@ def register(app) -> None:
         work = work_dir or Path(tempfile.mkdtemp(prefix="leadscore-bench-"))
         try:
             table, path = run_bench(
-                parsed, repeats, work, results_dir or project / "bench" / "results",
-                keep_data=keep_data, log=lambda line: console.print(line, markup=False),
+                parsed,
+                repeats,
+                work,
+                results_dir or project / "bench" / "results",
+                keep_data=keep_data,
+                log=lambda line: console.print(line, markup=False),
                 full_from_base=tuple(n.strip().upper() for n in full_from_base.split(",") if n.strip()),
             )
         except RuntimeError as error:
@@ -529,7 +556,9 @@ if __name__ == "__main__":
     step, day_text = sys.argv[1], sys.argv[2]
     if step == "prepare":
         bench_root = Path(os.environ["LEADSCORE_BENCH_ROOT"])
-        _, _, event_rows = prepare_landing(bench_root, int(os.environ["LEADSCORE_BENCH_LEADS"]), date.fromisoformat(day_text))
+        _, _, event_rows = prepare_landing(
+            bench_root, int(os.environ["LEADSCORE_BENCH_LEADS"]), date.fromisoformat(day_text)
+        )
         (bench_root / "prepared.json").write_text(json.dumps({"events": event_rows}))
     elif step == "floor":
         _floor()

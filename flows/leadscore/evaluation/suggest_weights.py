@@ -50,8 +50,8 @@ from leadscore.evaluation.backtest import (
     CANDIDATE,
     LIVE,
     BacktestError,
-    DbtProject,
     BacktestResult,
+    DbtProject,
     HistoryRequest,
     Observation,
     ObservationPlan,
@@ -232,18 +232,36 @@ def probe_rules(database: Path, live_seeds: Path) -> tuple[dict[str, list[dict]]
     for index, (event_type, page_category) in enumerate(pairs, start=1):
         rule_id = f"probe_beh_{index:04d}"
         specs[rule_id] = {"kind": "event", "event_type": event_type, "page_category": page_category}
-        behaviour.append({
-            "rule_id": rule_id, "model_id": "all", "event_type": event_type, "page_category": page_category,
-            "journey_stage": "awareness", "points": 1, "repeat_points": 1, "max_points": None, "description": "probe",
-        })
+        behaviour.append(
+            {
+                "rule_id": rule_id,
+                "model_id": "all",
+                "event_type": event_type,
+                "page_category": page_category,
+                "journey_stage": "awareness",
+                "points": 1,
+                "repeat_points": 1,
+                "max_points": None,
+                "description": "probe",
+            }
+        )
     engagement = []
     for index, (event_type,) in enumerate(event_types, start=1):
         rule_id = f"probe_eng_{index:04d}"
         specs[rule_id] = {"kind": "recent", "event_type": event_type}
-        engagement.append({
-            "rule_id": rule_id, "model_id": "all", "measure": "active_days", "event_type": event_type,
-            "window_days": RECENT_DAYS, "free_units": 0, "unit_points": 1, "max_points": None, "description": "probe",
-        })
+        engagement.append(
+            {
+                "rule_id": rule_id,
+                "model_id": "all",
+                "measure": "active_days",
+                "event_type": event_type,
+                "window_days": RECENT_DAYS,
+                "free_units": 0,
+                "unit_points": 1,
+                "max_points": None,
+                "description": "probe",
+            }
+        )
     return {"fit_rules": fit, "behaviour_rules": behaviour, "engagement_rules": engagement}, specs
 
 
@@ -284,8 +302,11 @@ def features_and_rows(database: Path, specs: dict[str, dict], observations: list
                 on p.model_id = wanted.model_id and p.lead_id = wanted.lead_id and p.observed_on = wanted.observed_on
             order by p.model_id, p.lead_id, p.observed_on, p.rule_id
             """,
-            [[o.model_id for o in observations], [o.lead_id for o in observations],
-             [o.observed_on for o in observations]],
+            [
+                [o.model_id for o in observations],
+                [o.lead_id for o in observations],
+                [o.observed_on for o in observations],
+            ],
         ).fetchall()
     features: dict[str, Feature] = {}
     values: dict[tuple, dict[str, float]] = defaultdict(dict)
@@ -334,7 +355,8 @@ def usable_columns(features: list[Feature], matrix, observations: list[Observati
     MIN_LEADS of them."""
     leads = len({o.lead_id for o in observations})
     return [
-        i for i, share in enumerate(firing_shares(matrix, observations))
+        i
+        for i, share in enumerate(firing_shares(matrix, observations))
         if share <= MAX_FIRING_SHARE and share * leads >= min(MIN_LEADS, leads)
     ]
 
@@ -557,11 +579,14 @@ def _same_number(a, b) -> bool:
 
 def _live_fit(rows: list[dict], spec: dict) -> dict | None:
     for row in rows:
-        if (row.get("model_id") == "all" and row["attribute"] == spec["attribute"]
-                and row["match_type"] == spec["match_type"]
-                and (row.get("match_value") or "").lower() == str(spec.get("match_value") or "").lower()
-                and _same_number(row.get("min_value"), spec.get("min_value"))
-                and _same_number(row.get("max_value"), spec.get("max_value"))):
+        if (
+            row.get("model_id") == "all"
+            and row["attribute"] == spec["attribute"]
+            and row["match_type"] == spec["match_type"]
+            and (row.get("match_value") or "").lower() == str(spec.get("match_value") or "").lower()
+            and _same_number(row.get("min_value"), spec.get("min_value"))
+            and _same_number(row.get("max_value"), spec.get("max_value"))
+        ):
             return row
     return None
 
@@ -621,17 +646,31 @@ def candidate_rules(features: list[Feature], weights: list[float], scale: float,
         points = round(scale * learned[feature.key])
         live = _live_fit(live_fit, spec)
         was = f"was {_signed(live['points'])}" if live else "new rule"
-        table.append({"rule": rule_name(feature), "coefficient": learned[feature.key], "points": points,
-                      "repeat_points": "", "was": was, "note": "" if points else ZERO_POINTS})
+        table.append(
+            {
+                "rule": rule_name(feature),
+                "coefficient": learned[feature.key],
+                "points": points,
+                "repeat_points": "",
+                "was": was,
+                "note": "" if points else ZERO_POINTS,
+            }
+        )
         effect[feature.key] = points
         if points:
-            seeds["fit_rules"].append({
-                "rule_id": unique(f"fit_{_slug(spec['attribute'])}_{_slug(_label(spec))}"), "model_id": "all",
-                "attribute": spec["attribute"], "match_type": spec["match_type"],
-                "match_value": spec.get("match_value"), "min_value": spec.get("min_value"),
-                "max_value": spec.get("max_value"), "points": points,
-                "description": f"Learned: {_signed(points)} when {_condition(spec)} ({was})",
-            })
+            seeds["fit_rules"].append(
+                {
+                    "rule_id": unique(f"fit_{_slug(spec['attribute'])}_{_slug(_label(spec))}"),
+                    "model_id": "all",
+                    "attribute": spec["attribute"],
+                    "match_type": spec["match_type"],
+                    "match_value": spec.get("match_value"),
+                    "min_value": spec.get("min_value"),
+                    "max_value": spec.get("max_value"),
+                    "points": points,
+                    "description": f"Learned: {_signed(points)} when {_condition(spec)} ({was})",
+                }
+            )
 
     for rule_id in sorted({f.rule_id for f in features if f.kind in {"first", "repeat"}}):
         spec = next(f.spec for f in features if f.rule_id == rule_id)
@@ -644,43 +683,81 @@ def candidate_rules(features: list[Feature], weights: list[float], scale: float,
         name = f"{event_type} {page_category}"
         live = _live_rule(live_behaviour, event_type, page_category)
         was = f"was {_signed(live['points'])}, {_signed(live['repeat_points'])} per repeat" if live else "new rule"
-        table.append({"rule": f"event {name}", "coefficient": learned.get(f"{rule_id}|first", 0.0),
-                      "points": first, "repeat_points": repeat, "was": was,
-                      "note": "" if first or repeat else ZERO_POINTS})
+        table.append(
+            {
+                "rule": f"event {name}",
+                "coefficient": learned.get(f"{rule_id}|first", 0.0),
+                "points": first,
+                "repeat_points": repeat,
+                "was": was,
+                "note": "" if first or repeat else ZERO_POINTS,
+            }
+        )
         slug = f"{_slug(event_type)}_{_slug(page_category)}"
-        words = (f"Learned: {_signed(first)} for the first {_event_words(event_type, page_category)}"
-                 + (f", {_signed(repeat)} per repeat up to {REPEAT_CAP} repeats" if repeat else ", nothing per repeat")
-                 + f" ({was})")
+        words = (
+            f"Learned: {_signed(first)} for the first {_event_words(event_type, page_category)}"
+            + (f", {_signed(repeat)} per repeat up to {REPEAT_CAP} repeats" if repeat else ", nothing per repeat")
+            + f" ({was})"
+        )
         if first > 0 or (first == 0 and repeat > 0):
-            seeds["behaviour_rules"].append({
-                "rule_id": unique(f"beh_{slug}"), "model_id": "all", "event_type": event_type,
-                "page_category": page_category, "journey_stage": live["journey_stage"] if live else "awareness",
-                "points": first, "repeat_points": repeat, "max_points": first + REPEAT_CAP * repeat,
-                "description": words,
-            })
+            seeds["behaviour_rules"].append(
+                {
+                    "rule_id": unique(f"beh_{slug}"),
+                    "model_id": "all",
+                    "event_type": event_type,
+                    "page_category": page_category,
+                    "journey_stage": live["journey_stage"] if live else "awareness",
+                    "points": first,
+                    "repeat_points": repeat,
+                    "max_points": first + REPEAT_CAP * repeat,
+                    "description": words,
+                }
+            )
         elif first < 0 or repeat < 0:
-            seeds["negative_rules"].append({
-                "rule_id": unique(f"neg_{slug}"), "model_id": "all", "rule_kind": "event",
-                "event_type": event_type, "page_category": page_category,
-                "points": first, "repeat_points": repeat, "min_points": first + REPEAT_CAP * repeat,
-                "description": words,
-            })
+            seeds["negative_rules"].append(
+                {
+                    "rule_id": unique(f"neg_{slug}"),
+                    "model_id": "all",
+                    "rule_kind": "event",
+                    "event_type": event_type,
+                    "page_category": page_category,
+                    "points": first,
+                    "repeat_points": repeat,
+                    "min_points": first + REPEAT_CAP * repeat,
+                    "description": words,
+                }
+            )
 
     recent_rows = []
     for feature in (f for f in features if f.kind == "recent"):
         event_type = feature.spec["event_type"]
         unit_points = max(round(scale * learned[feature.key], 2), 0.0)  # engagement points are 0 or more
-        table.append({"rule": rule_name(feature), "coefficient": learned[feature.key], "points": unit_points,
-                      "repeat_points": "per day", "was": "new rule", "note": "" if unit_points else ZERO_POINTS})
+        table.append(
+            {
+                "rule": rule_name(feature),
+                "coefficient": learned[feature.key],
+                "points": unit_points,
+                "repeat_points": "per day",
+                "was": "new rule",
+                "note": "" if unit_points else ZERO_POINTS,
+            }
+        )
         effect[feature.key] = unit_points
         if unit_points > 0:
-            recent_rows.append({
-                "rule_id": unique(f"eng_recent_{_slug(event_type)}"), "model_id": "all", "measure": "active_days",
-                "event_type": event_type, "window_days": RECENT_DAYS, "free_units": 0,
-                "unit_points": _number(unit_points), "max_points": None,
-                "description": f"Learned: {_signed(unit_points)} per day with {event_type} in the last "
-                               f"{RECENT_DAYS} days (new rule)",
-            })
+            recent_rows.append(
+                {
+                    "rule_id": unique(f"eng_recent_{_slug(event_type)}"),
+                    "model_id": "all",
+                    "measure": "active_days",
+                    "event_type": event_type,
+                    "window_days": RECENT_DAYS,
+                    "free_units": 0,
+                    "unit_points": _number(unit_points),
+                    "max_points": None,
+                    "description": f"Learned: {_signed(unit_points)} per day with {event_type} in the last "
+                    f"{RECENT_DAYS} days (new rule)",
+                }
+            )
     seeds["engagement_rules"] = recent_rows
 
     factors = {f.rule_id: max(scale * learned[f.key], 0.0) for f in features if f.kind == "scaled"}
@@ -699,17 +776,28 @@ def candidate_rules(features: list[Feature], weights: list[float], scale: float,
                     places = 2 if key == "unit_points" else 0
                     scaled[key] = _number(round(float(row[key]) * factor, places) + 0.0)
             left_out = scaled[column] in ("", "0")
-            table.append({"rule": f"{name} {row['rule_id']}", "coefficient": factor / scale if scale else 0.0,
-                          "points": scaled[column], "repeat_points": f"x{factor:.2f} of the live points",
-                          "was": f"was {_signed(row[column])}",
-                          "note": "" if not left_out else ZERO_POINTS if row["rule_id"] in factors
-                          else "not a feature (never fired, or left out before the fit): no rule"})
+            table.append(
+                {
+                    "rule": f"{name} {row['rule_id']}",
+                    "coefficient": factor / scale if scale else 0.0,
+                    "points": scaled[column],
+                    "repeat_points": f"x{factor:.2f} of the live points",
+                    "was": f"was {_signed(row[column])}",
+                    "note": ""
+                    if not left_out
+                    else ZERO_POINTS
+                    if row["rule_id"] in factors
+                    else "not a feature (never fired, or left out before the fit): no rule",
+                }
+            )
             if left_out:
                 effect[row["rule_id"]] = 0.0
                 continue  # rescaled to nothing: left out
             effect[row["rule_id"]] = factor
-            scaled["description"] = (f"Learned: {_signed(scaled[column])} (x{factor:.2f} of the live rule, "
-                                     f"was {_signed(row[column])}): {row.get('description', '')}")
+            scaled["description"] = (
+                f"Learned: {_signed(scaled[column])} (x{factor:.2f} of the live rule, "
+                f"was {_signed(row[column])}): {row.get('description', '')}"
+            )
             rows.append(scaled)
         seeds[name] = [*seeds.get(name, []), *rows]
     _keep_required_seeds(seeds, features, live_seeds)
@@ -720,23 +808,37 @@ def _keep_required_seeds(seeds: dict[str, list[dict]], features: list[Feature], 
     """fit_rules and behaviour_rules may not be empty (seed tests): when nothing was learned for
     one, a single row of 0 points that never fires says so."""
     if not seeds["fit_rules"]:
-        seeds["fit_rules"].append({
-            "rule_id": "fit_none_learned", "model_id": "all", "attribute": "lead_source", "match_type": "equals",
-            "match_value": "(no learned fit rule)", "points": 0,
-            "description": "Learned: no lead attribute earned points; this row never fires "
-                           "(fit_rules may not be empty)",
-        })
+        seeds["fit_rules"].append(
+            {
+                "rule_id": "fit_none_learned",
+                "model_id": "all",
+                "attribute": "lead_source",
+                "match_type": "equals",
+                "match_value": "(no learned fit rule)",
+                "points": 0,
+                "description": "Learned: no lead attribute earned points; this row never fires "
+                "(fit_rules may not be empty)",
+            }
+        )
     if not seeds["behaviour_rules"]:
         seen = {f.spec.get("event_type") for f in features if f.kind in {"first", "repeat", "recent"}}
         _, event_types = read_seed(live_seeds, "event_types")
         unseen = [row["event_type"] for row in event_types if row["event_type"] not in seen]
         event_type = unseen[0] if unseen else event_types[-1]["event_type"]
-        seeds["behaviour_rules"].append({
-            "rule_id": "beh_none_learned", "model_id": "all", "event_type": event_type, "page_category": "*",
-            "journey_stage": "awareness", "points": 0, "repeat_points": 0, "max_points": 0,
-            "description": f"Learned: no event earned points; 0 points for {event_type}, which the data does not "
-                           "hold (behaviour_rules may not be empty)",
-        })
+        seeds["behaviour_rules"].append(
+            {
+                "rule_id": "beh_none_learned",
+                "model_id": "all",
+                "event_type": event_type,
+                "page_category": "*",
+                "journey_stage": "awareness",
+                "points": 0,
+                "repeat_points": 0,
+                "max_points": 0,
+                "description": f"Learned: no event earned points; 0 points for {event_type}, which the data does not "
+                "hold (behaviour_rules may not be empty)",
+            }
+        )
 
 
 def candidate_scores(features: list[Feature], effect: dict[str, float], matrix) -> list[float]:
@@ -791,8 +893,16 @@ def suggest_weights(
     return suggestion
 
 
-def _learn(settings: Settings, project: DbtProject, plan: ObservationPlan, live_observations: list[Observation],
-           probe_database: Path, specs: dict[str, dict], out_dir: Path, progress: Progress | None) -> Suggestion:
+def _learn(
+    settings: Settings,
+    project: DbtProject,
+    plan: ObservationPlan,
+    live_observations: list[Observation],
+    probe_database: Path,
+    specs: dict[str, dict],
+    out_dir: Path,
+    progress: Progress | None,
+) -> Suggestion:
     """The split, the fit, the candidate and its held-out comparison (see the module's doc)."""
     live_seeds = settings.project_dir / LIVE_SEEDS
     observations = sorted(live_observations, key=lambda o: (o.lead_id, o.model_id))
@@ -808,7 +918,8 @@ def _learn(settings: Settings, project: DbtProject, plan: ObservationPlan, live_
     dropped = {
         rule_name(f): f"fires for {shares[i]:.0%} of the observed leads"
         + (": no feature" if shares[i] > MAX_FIRING_SHARE else ", too few: no feature")
-        for i, f in enumerate(features) if i not in columns
+        for i, f in enumerate(features)
+        if i not in columns
     }
     features, matrix = [features[i] for i in columns], matrix[:, columns]
     train_matrix, holdout_matrix = matrix[[not h for h in held]], matrix[held]
@@ -825,16 +936,19 @@ def _learn(settings: Settings, project: DbtProject, plan: ObservationPlan, live_
     control_train = [y for y, h in zip(control_labels, held) if not h]
     stable = sign_stable_columns(train_matrix, control_train, folds, c)
     kept, control_weights, control_intercept = fit_signed(features, train_matrix, control_train, c, stable)
-    shuffled_auc = roc_auc(holdout_matrix[:, kept] @ control_weights + control_intercept,
-                           [y for y, h in zip(control_labels, held) if h])
+    shuffled_auc = roc_auc(
+        holdout_matrix[:, kept] @ control_weights + control_intercept, [y for y, h in zip(control_labels, held) if h]
+    )
     stable = sign_stable_columns(train_matrix, labels, folds, c)
     kept, weights, intercept = fit_signed(features, train_matrix, labels, c, stable)
     for j, feature in enumerate(features):
         if j not in stable:
             dropped.setdefault(rule_name(feature), "weight 0 or changing sign across the cross-validation folds")
         elif j not in kept:
-            dropped.setdefault(rule_name(feature), "learned below 0, which its rule cannot give (recent activity, "
-                                                   "or a live rule that is only rescaled)")
+            dropped.setdefault(
+                rule_name(feature),
+                "learned below 0, which its rule cannot give (recent activity, or a live rule that is only rescaled)",
+            )
     features, train_matrix, holdout_matrix = [features[j] for j in kept], train_matrix[:, kept], holdout_matrix[:, kept]
     if not kept:
         raise BacktestError(
@@ -858,8 +972,11 @@ def _learn(settings: Settings, project: DbtProject, plan: ObservationPlan, live_
                 f"Model {model_id}: the rule ({choice.rule}) picked a threshold of {_number(choice.threshold)}, "
                 f"but MQL thresholds must be above 0; {THRESHOLD_STEP} is used instead."
             )
-            choice = ThresholdChoice(float(THRESHOLD_STEP), choice.rule + f" (raised to {THRESHOLD_STEP})",
-                                     sum(score >= THRESHOLD_STEP for score, _ in rows) / len(rows))
+            choice = ThresholdChoice(
+                float(THRESHOLD_STEP),
+                choice.rule + f" (raised to {THRESHOLD_STEP})",
+                sum(score >= THRESHOLD_STEP for score, _ in rows) / len(rows),
+            )
         thresholds[model_id] = choice
     _write_candidate(out_dir, live_seeds, seeds, {m: t.threshold for m, t in thresholds.items()})
 
@@ -873,23 +990,38 @@ def _learn(settings: Settings, project: DbtProject, plan: ObservationPlan, live_
     held_candidate = [o for o in candidate_observations if (o.model_id, o.lead_id, o.observed_on) in held_keys]
     sets = {LIVE: held_live, SUGGESTED: held_candidate}
     result = BacktestResult(
-        folder=out_dir / "report", days=plan.days, outcome_day=plan.outcome_day,
-        metrics=compare(sets), flips=mql_flips(held_live, held_candidate),
+        folder=out_dir / "report",
+        days=plan.days,
+        outcome_day=plan.outcome_day,
+        metrics=compare(sets),
+        flips=mql_flips(held_live, held_candidate),
     )
     write_outputs(result, f"the suggested weights ({out_dir.name})")
     for row in table:  # a live rule kept as a feature is named by its seed in the table
         row["note"] = dropped.pop(f"live rule {row['rule'].split(' ', 1)[-1]}", row["note"])
     offered = {row["rule"] for row in table}
-    table += [{"rule": name, "coefficient": 0.0, "points": 0, "repeat_points": "", "was": "", "note": why}
-              for name, why in sorted(dropped.items()) if name not in offered]
+    table += [
+        {"rule": name, "coefficient": 0.0, "points": 0, "repeat_points": "", "was": "", "note": why}
+        for name, why in sorted(dropped.items())
+        if name not in offered
+    ]
     weights_table = sorted(table, key=lambda row: (-abs(float(row["coefficient"])), row["rule"]))
-    warnings += merge_warnings(result, held_candidate, features, effect, holdout_matrix, holdout_labels,
-                               shuffled_auc, regression_auc)
+    warnings += merge_warnings(
+        result, held_candidate, features, effect, holdout_matrix, holdout_labels, shuffled_auc, regression_auc
+    )
     suggestion = Suggestion(
-        folder=out_dir, plan=plan, train_leads={o.lead_id for o in train},
-        holdout_leads={o.lead_id for o in holdout}, weights=weights_table, backtest=result,
-        regularisation_c=c, cv_auc=cv_auc, regression_auc=regression_auc, shuffled_auc=shuffled_auc,
-        thresholds=thresholds, warnings=warnings,
+        folder=out_dir,
+        plan=plan,
+        train_leads={o.lead_id for o in train},
+        holdout_leads={o.lead_id for o in holdout},
+        weights=weights_table,
+        backtest=result,
+        regularisation_c=c,
+        cv_auc=cv_auc,
+        regression_auc=regression_auc,
+        shuffled_auc=shuffled_auc,
+        thresholds=thresholds,
+        warnings=warnings,
     )
     _write_report(suggestion, train, holdout)
     return suggestion
@@ -898,6 +1030,7 @@ def _learn(settings: Settings, project: DbtProject, plan: ObservationPlan, live_
 def _check_counts(train: list[Observation], holdout: list[Observation], plan: ObservationPlan) -> None:
     """Enough converted and not converted leads on both sides of the split, or a message with
     the counts."""
+
     def counts(rows):
         leads = {o.lead_id: o.converted for o in rows}
         return sum(leads.values()), len(leads) - sum(leads.values())
@@ -914,9 +1047,16 @@ def _check_counts(train: list[Observation], holdout: list[Observation], plan: Ob
         )
 
 
-def merge_warnings(result: BacktestResult, held_candidate: list[Observation], features: list[Feature],
-                   effect: dict[str, float], holdout_matrix, holdout_labels: list[bool],
-                   shuffled_auc: float | None, regression_auc: float | None) -> list[str]:
+def merge_warnings(
+    result: BacktestResult,
+    held_candidate: list[Observation],
+    features: list[Feature],
+    effect: dict[str, float],
+    holdout_matrix,
+    holdout_labels: list[bool],
+    shuffled_auc: float | None,
+    regression_auc: float | None,
+) -> list[str]:
     """What a reviewer should look at before merging: the MQL share per model (below 1 % or
     above 80 %), a score range too narrow to rank, a rule carrying most of the score, a candidate
     that does not beat the live seeds, a control that learned something."""
@@ -929,19 +1069,25 @@ def merge_warnings(result: BacktestResult, held_candidate: list[Observation], fe
         if share == 0:
             warnings.append(f"Model {model_id}: no held-out lead is an MQL (0 %): the threshold is above every score.")
         elif share < SHARE_TOO_LOW:
-            warnings.append(f"Model {model_id}: only {share:.2%} of the held-out leads are MQLs (below "
-                            f"{SHARE_TOO_LOW:.0%}): sales would see almost nobody; consider threshold_rule "
-                            "target_share in report_settings.")
+            warnings.append(
+                f"Model {model_id}: only {share:.2%} of the held-out leads are MQLs (below "
+                f"{SHARE_TOO_LOW:.0%}): sales would see almost nobody; consider threshold_rule "
+                "target_share in report_settings."
+            )
         elif share > SHARE_TOO_HIGH:
-            warnings.append(f"Model {model_id}: {share:.0%} of the held-out leads are MQLs (above "
-                            f"{SHARE_TOO_HIGH:.0%}): an MQL then means little; consider threshold_rule "
-                            "target_share in report_settings.")
+            warnings.append(
+                f"Model {model_id}: {share:.0%} of the held-out leads are MQLs (above "
+                f"{SHARE_TOO_HIGH:.0%}): an MQL then means little; consider threshold_rule "
+                "target_share in report_settings."
+            )
     scores = np.array([o.total_score for o in held_candidate])
     if len(scores):
         low, high = np.percentile(scores, [5, 95])
         if high - low < NARROW_RANGE:
-            warnings.append(f"Scores bunch together: 90 % of the held-out leads score between {low:.0f} and {high:.0f} "
-                            "points, too narrow for a threshold to separate them.")
+            warnings.append(
+                f"Scores bunch together: 90 % of the held-out leads score between {low:.0f} and {high:.0f} "
+                "points, too narrow for a threshold to separate them."
+            )
     columns = np.array([effect.get(f.key, effect.get(f.rule_id, 0.0)) for f in features])
     contributions = holdout_matrix * columns if len(features) else np.zeros((0, 0))
     total_variance = float(np.var(contributions.sum(axis=1))) if contributions.size else 0.0
@@ -959,17 +1105,23 @@ def merge_warnings(result: BacktestResult, held_candidate: list[Observation], fe
             )
     live_auc, suggested_auc = result.metric(LIVE, "roc_auc"), result.metric(SUGGESTED, "roc_auc")
     if suggested_auc is not None and live_auc is not None and suggested_auc <= live_auc:
-        warnings.append(f"The candidate ranks the held-out leads no better than the live seeds "
-                        f"(ROC AUC {suggested_auc} vs {live_auc}): do not merge it.")
+        warnings.append(
+            f"The candidate ranks the held-out leads no better than the live seeds "
+            f"(ROC AUC {suggested_auc} vs {live_auc}): do not merge it."
+        )
     if shuffled_auc is not None and abs(shuffled_auc - 0.5) > 0.1:
-        warnings.append(f"The shuffled-outcome control reached ROC AUC {shuffled_auc} on the held-out leads (should "
-                        "be near 0.5): the figures are not trustworthy.")
+        warnings.append(
+            f"The shuffled-outcome control reached ROC AUC {shuffled_auc} on the held-out leads (should "
+            "be near 0.5): the figures are not trustworthy."
+        )
     conversions = result.metric(SUGGESTED, "conversions")
     if conversions is not None and conversions < 30:
         warnings.append(f"Only {conversions} held-out leads converted: the held-out figures are noisy.")
     if regression_auc is not None and suggested_auc is not None and regression_auc - suggested_auc > 0.05:
-        warnings.append(f"The candidate's rules (the rules kept, whole points, caps) cost {regression_auc - suggested_auc:.3f} "
-                        f"of ROC AUC against the unrounded regression on every usable column ({regression_auc}).")
+        warnings.append(
+            f"The candidate's rules (the rules kept, whole points, caps) cost {regression_auc - suggested_auc:.3f} "
+            f"of ROC AUC against the unrounded regression on every usable column ({regression_auc})."
+        )
     return warnings
 
 
@@ -984,8 +1136,9 @@ def _feature_words(feature: Feature) -> str:
     return f"'{feature.rule_id}'"
 
 
-def _write_candidate(out_dir: Path, live_seeds: Path, seeds: dict[str, list[dict]],
-                     thresholds: dict[str, float]) -> None:
+def _write_candidate(
+    out_dir: Path, live_seeds: Path, seeds: dict[str, list[dict]], thresholds: dict[str, float]
+) -> None:
     for name, rows in seeds.items():
         columns, _ = read_seed(live_seeds, name)
         write_seed(out_dir, name, columns, rows)
@@ -1018,32 +1171,49 @@ def _write_report(suggestion: Suggestion, train: list[Observation], holdout: lis
     write_learned_weights(report, suggestion.weights)
     write_csv_for_people(
         report / "split.csv",
-        [{"lead_id": o.lead_id, "model_id": o.model_id, "observed_on": o.observed_on.isoformat(), "set": part,
-          "converted": o.converted}
-         for part, rows in (("train", train), ("held_out", holdout)) for o in rows],
+        [
+            {
+                "lead_id": o.lead_id,
+                "model_id": o.model_id,
+                "observed_on": o.observed_on.isoformat(),
+                "set": part,
+                "converted": o.converted,
+            }
+            for part, rows in (("train", train), ("held_out", holdout))
+            for o in rows
+        ],
         ["lead_id", "model_id", "observed_on", "set", "converted"],
     )
     gain = {
         metric: {name: result.metric(name, metric) for name in (LIVE, SUGGESTED)}
         for metric in ("observations", "conversions", "roc_auc", "pr_auc", "top_decile_lift", "mqls", "mql_to_sql_rate")
     }
-    thresholds = {m: {"threshold": t.threshold, "rule": t.rule, "mql_share": round(t.mql_share, 4)}
-                  for m, t in suggestion.thresholds.items()}
-    (report / "expected_gain.json").write_text(json.dumps({
-        "shape": plan.shape,
-        "days": [d.isoformat() for d in plan.days],
-        "outcome_day": plan.outcome_day.isoformat(),
-        "window_days": plan.window_days,
-        "train_leads": len(suggestion.train_leads), "held_out_leads": len(suggestion.holdout_leads),
-        "train_conversions": len({o.lead_id for o in train if o.converted}),
-        "regularisation_c": suggestion.regularisation_c,
-        "cv_roc_auc": {str(c): auc for c, auc in suggestion.cv_auc.items()},
-        "holdout": gain,
-        "holdout_regression_roc_auc": suggestion.regression_auc,
-        "holdout_shuffled_control_roc_auc": suggestion.shuffled_auc,
-        "thresholds": thresholds,
-        "warnings": suggestion.warnings,
-    }, indent=2) + "\n")
+    thresholds = {
+        m: {"threshold": t.threshold, "rule": t.rule, "mql_share": round(t.mql_share, 4)}
+        for m, t in suggestion.thresholds.items()
+    }
+    (report / "expected_gain.json").write_text(
+        json.dumps(
+            {
+                "shape": plan.shape,
+                "days": [d.isoformat() for d in plan.days],
+                "outcome_day": plan.outcome_day.isoformat(),
+                "window_days": plan.window_days,
+                "train_leads": len(suggestion.train_leads),
+                "held_out_leads": len(suggestion.holdout_leads),
+                "train_conversions": len({o.lead_id for o in train if o.converted}),
+                "regularisation_c": suggestion.regularisation_c,
+                "cv_roc_auc": {str(c): auc for c, auc in suggestion.cv_auc.items()},
+                "holdout": gain,
+                "holdout_regression_roc_auc": suggestion.regression_auc,
+                "holdout_shuffled_control_roc_auc": suggestion.shuffled_auc,
+                "thresholds": thresholds,
+                "warnings": suggestion.warnings,
+            },
+            indent=2,
+        )
+        + "\n"
+    )
     lines = [
         "# Suggested weights: expected gain",
         "",
@@ -1064,8 +1234,10 @@ def _write_report(suggestion: Suggestion, train: list[Observation], holdout: lis
         "",
         "MQL thresholds (report_settings.threshold_rule, on the held-out leads, as rpt_score_threshold_curve "
         "recommends them; AUC does not depend on them):",
-        *(f"- {m}: {_number(t.threshold)} ({t.rule}): {t.mql_share:.1%} of the held-out leads"
-          for m, t in suggestion.thresholds.items()),
+        *(
+            f"- {m}: {_number(t.threshold)} ({t.rule}): {t.mql_share:.1%} of the held-out leads"
+            for m, t in suggestion.thresholds.items()
+        ),
         "",
         "## Check before merging",
         "",

@@ -29,7 +29,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any, Optional
+from typing import Annotated, Any
 
 import typer
 
@@ -133,8 +133,7 @@ def load_data_fit(connection) -> DataFit | None:
         ),
         proposals=_rows(
             connection,
-            "select * from rpt_data_fit_alias_proposals "
-            "order by domain, coalesce(landed_rows, leads) desc, raw_value",
+            "select * from rpt_data_fit_alias_proposals order by domain, coalesce(landed_rows, leads) desc, raw_value",
         ),
         mql_share=_rows(connection, "select * from rpt_data_fit_mql_share order by model_id"),
         findings=_rows(
@@ -174,7 +173,10 @@ def run_check(
     try:
         with seed_overlay(settings.project_dir, seeds) as overlay:
             scoped = replace(
-                settings, target="duckdb", duckdb_path=work / "check.duckdb", seeds_dir=overlay,
+                settings,
+                target="duckdb",
+                duckdb_path=work / "check.duckdb",
+                seeds_dir=overlay,
             )
             return _build_and_read(scoped, as_of, work, progress)
     finally:
@@ -183,7 +185,7 @@ def run_check(
 
 
 def _build_and_read(settings: Settings, as_of: date, work: Path, progress: Progress | None) -> DataFit:
-    from leadscore.running.dbt_runner import SEED_PHASE, describe_problems, dbt_vars, run_dbt, temporary_environment
+    from leadscore.running.dbt_runner import SEED_PHASE, dbt_vars, describe_problems, run_dbt, temporary_environment
     from leadscore.warehouse import open_duckdb
 
     variables = ["--vars", dbt_vars(as_of)]
@@ -360,7 +362,9 @@ def _attribute_lines(found: DataFit, values_shown: int) -> list[str]:
     for attribute in order:
         rows = by_attribute[attribute]
         rules = rule_counts.get(attribute, 0)
-        lines.append(f"  {attribute} ({rules} rule{'s' if rules != 1 else ''})" if rules else f"  {attribute} (no rule)")
+        lines.append(
+            f"  {attribute} ({rules} rule{'s' if rules != 1 else ''})" if rules else f"  {attribute} (no rule)"
+        )
         shown = [row for row in rows if row["value_rank"] <= values_shown or row["proposed_canonical_value"]]
         for row in shown:
             near = f"   near {row['proposed_canonical_value']}" if row["proposed_canonical_value"] else ""
@@ -423,7 +427,11 @@ def _unmapped_lines(found: DataFit) -> list[str]:
 
 def _mql_lines(found: DataFit) -> list[str]:
     lines = ["MQL share per model"]
-    warnings = {"no_leads": "scores no lead", "no_mqls": "no MQLs", "mql_share_above_limit": "above the limit (80 % by default)"}
+    warnings = {
+        "no_leads": "scores no lead",
+        "no_mqls": "no MQLs",
+        "mql_share_above_limit": "above the limit (80 % by default)",
+    }
     for row in found.mql_share:
         warning = f"   ! {warnings[row['finding']]}" if row["finding"] else ""
         top = "-" if row["top_score"] is None else f"{float(row['top_score']):g}"
@@ -557,36 +565,62 @@ def data_fit_section(found: DataFit | None) -> tuple[str, str]:
         parts.append(_html_table("Rules that need attention", ["about", "why", "rules"], _group_rows(groups), set()))
     if found.unmapped:
         unmapped_rows = [
-            [_e(row["domain"]), _e("(missing)" if row["raw_value"] is None else row["raw_value"]),
-             _e(_n(row["landed_rows"])), _e(_n(row["leads"])), _e(row["proposed_canonical_value"] or "")]
+            [
+                _e(row["domain"]),
+                _e("(missing)" if row["raw_value"] is None else row["raw_value"]),
+                _e(_n(row["landed_rows"])),
+                _e(_n(row["leads"])),
+                _e(row["proposed_canonical_value"] or ""),
+            ]
             for row in found.unmapped
         ]
-        parts.append(_html_table(
-            "Event types and CRM stages not mapped (rows left out of scoring)",
-            ["domain", "value", "rows", "leads", "proposed"], unmapped_rows, {2, 3},
-        ))
+        parts.append(
+            _html_table(
+                "Event types and CRM stages not mapped (rows left out of scoring)",
+                ["domain", "value", "rows", "leads", "proposed"],
+                unmapped_rows,
+                {2, 3},
+            )
+        )
     share_rows = [
-        [_e(row["model_id"]), _e(_n(row["leads"])), _e(_n(row["mqls"])), _e(_pct(row["mql_share"])),
-         _e(row["finding"].replace("_", " ") if row["finding"] else "")]
+        [
+            _e(row["model_id"]),
+            _e(_n(row["leads"])),
+            _e(_n(row["mqls"])),
+            _e(_pct(row["mql_share"])),
+            _e(row["finding"].replace("_", " ") if row["finding"] else ""),
+        ]
         for row in found.mql_share
     ]
-    parts.append(_html_table("MQL share per model", ["model", "leads", "MQLs", "share", "warning"], share_rows, {1, 2, 3}))
+    parts.append(
+        _html_table("MQL share per model", ["model", "leads", "MQLs", "share", "warning"], share_rows, {1, 2, 3})
+    )
     if found.proposals:
         proposal_rows = [
-            [_e(row["domain"]), _e(row["raw_value"]), _e(row["canonical_value"]), _e(row["match_kind"].replace("_", " ")),
-             _e(_n(row["landed_rows"] if row["landed_rows"] is not None else row["leads"]))]
+            [
+                _e(row["domain"]),
+                _e(row["raw_value"]),
+                _e(row["canonical_value"]),
+                _e(row["match_kind"].replace("_", " ")),
+                _e(_n(row["landed_rows"] if row["landed_rows"] is not None else row["leads"])),
+            ]
             for row in found.proposals
         ]
-        parts.append(_html_table(
-            "Proposed value_aliases rows", ["domain", "raw_value", "canonical_value", "near match", "leads or rows"],
-            proposal_rows, {4},
-        ))
+        parts.append(
+            _html_table(
+                "Proposed value_aliases rows",
+                ["domain", "raw_value", "canonical_value", "near match", "leads or rows"],
+                proposal_rows,
+                {4},
+            )
+        )
     notes = rule_groups(found, attention=False)
     if notes:
         parts.append(
             f"<details><summary>Notes: {_e(sum(len(ids) for _, _, seeds in notes for ids in seeds.values()))} rules "
             "that cannot or do not fire on this data</summary>"
-            + _html_table("", ["about", "why", "rules"], _group_rows(notes), set()) + "</details>"
+            + _html_table("", ["about", "why", "rules"], _group_rows(notes), set())
+            + "</details>"
         )
     return intro, "".join(parts)
 
@@ -616,9 +650,13 @@ def register(app) -> None:
 
     @app.command("check")
     def check(
-        as_of: Annotated[Optional[str], typer.Option(help="Compare as of this day, YYYY-MM-DD (default: today, UTC)")] = None,
+        as_of: Annotated[
+            str | None, typer.Option(help="Compare as of this day, YYYY-MM-DD (default: today, UTC)")
+        ] = None,
         seeds: SeedsOption = None,
-        values: Annotated[int, typer.Option(min=1, help="Values shown per attribute (values with a proposal are always shown)")] = DEFAULT_VALUES_SHOWN,
+        values: Annotated[
+            int, typer.Option(min=1, help="Values shown per attribute (values with a proposal are always shown)")
+        ] = DEFAULT_VALUES_SHOWN,
         from_warehouse: Annotated[
             bool,
             typer.Option(
@@ -652,7 +690,9 @@ def register(app) -> None:
             _check_landing(settings.landing_dir)
             try:
                 with console.status(Text("Checking the data against the seeds...")) as status:
-                    found = run_check(settings, day, seeds, progress=lambda step: status.update(Text(f"Check: {step}...")))
+                    found = run_check(
+                        settings, day, seeds, progress=lambda step: status.update(Text(f"Check: {step}..."))
+                    )
             except CheckSetupError as error:
                 _say(str(error))
                 raise typer.Exit(EXIT_USAGE) from error

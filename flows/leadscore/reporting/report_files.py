@@ -29,8 +29,18 @@ EXPORT_ORDER = {
 }
 # sales_priority.csv: what a salesperson reads first, then the rest of the table's columns.
 SALES_PRIORITY_FIRST = (
-    "model_id", "priority_rank", "lead_id", "total_score", "score_grade", "is_mql", "is_near_mql",
-    "reason_1", "reason_2", "reason_3", "score_change_since_previous_day", "changed_rules",
+    "model_id",
+    "priority_rank",
+    "lead_id",
+    "total_score",
+    "score_grade",
+    "is_mql",
+    "is_near_mql",
+    "reason_1",
+    "reason_2",
+    "reason_3",
+    "score_change_since_previous_day",
+    "changed_rules",
     "last_activity_date",
 )
 

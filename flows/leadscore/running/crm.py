@@ -31,9 +31,9 @@ from pathlib import Path
 
 import duckdb
 
-from leadscore.running.publish import fsync
 from leadscore.reporting.csv_for_people import copy_csv_for_people
 from leadscore.reporting.report_data import ReportError, check_warehouse
+from leadscore.running.publish import fsync
 from leadscore.settings import Settings
 from leadscore.warehouse import connect, has_table, latest_run
 
@@ -64,7 +64,11 @@ class CrmExport:
 
     def describe(self) -> str:
         """e.g. `CRM file: 37 leads changed since 2026-05-03 (published/crm/2026-05-04.csv)`."""
-        what = f"{self.rows:,} leads changed since {self.compared_with}" if self.compared_with else f"every lead, {self.rows:,}"
+        what = (
+            f"{self.rows:,} leads changed since {self.compared_with}"
+            if self.compared_with
+            else f"every lead, {self.rows:,}"
+        )
         return f"CRM file: {what} ({self.file})"
 
 

@@ -23,16 +23,16 @@ from prefect.artifacts import create_link_artifact, create_markdown_artifact, cr
 from prefect.tasks import exponential_backoff
 
 from leadscore.reporting.check import check_summary
+from leadscore.reporting.report_files import discard_staged, promote_report, report_folder, stage_report
+from leadscore.running.bi_tables import PUBLISHED_TAG, tagged_tables
 from leadscore.running.crm import CRM_SOURCE_TABLE, CrmExport, discard_crm_export, promote_crm_export, stage_crm_export
 from leadscore.running.dbt_runner import DbtBuildError, build, utc_today
-from leadscore.running.bi_tables import PUBLISHED_TAG, tagged_tables
 from leadscore.running.publish import publish_tables
 from leadscore.running.quarantine import quarantine_counts
-from leadscore.reporting.report_files import discard_staged, promote_report, report_folder, stage_report
 from leadscore.running.runlock import RunLockedError, run_lock
 from leadscore.running.seedsets import SeedSetError, candidate_csvs, seed_overlay
 from leadscore.settings import Settings
-from leadscore.warehouse import FAILED, SUCCEEDED, day_summary, record_run_end, record_run_start
+from leadscore.warehouse import FAILED, SUCCEEDED, DaySummary, day_summary, record_run_end, record_run_start
 
 TRANSIENT_ERRORS = ("Could not set lock on file", "Conflicting lock is held")
 LEDGER_MESSAGE_LIMIT = 4000
@@ -43,13 +43,9 @@ class InputError(RuntimeError):
 
 
 @dataclass(frozen=True)
-class RunSummary:
-    as_of: str
-    leads_scored: int
-    mqls: int
-    new_mqls: int
-    grade_changes: int
-    previous_day: str | None
+class RunSummary(DaySummary):
+    """The day's figures (DaySummary) and what the run did."""
+
     models_built: int
     tests_passed: int
     published: list[str]
@@ -160,7 +156,9 @@ def publish(settings: Settings, tables: tuple[str, ...], as_of: date) -> list[st
 
 
 @_retried_on_lock("record run success")
-def finish_run(settings: Settings, run_id: str, staged: Path, summary: RunSummary, crm: CrmExport | None = None) -> Path:
+def finish_run(
+    settings: Settings, run_id: str, staged: Path, summary: RunSummary, crm: CrmExport | None = None
+) -> Path:
     """Mark the run succeeded in the ledger, then put its reports folder and its CRM file in place."""
     (staged / "run_summary.json").write_text(json.dumps(asdict(summary), indent=2) + "\n")
     (staged / "run_summary.md").write_text(_markdown(summary))
@@ -197,7 +195,8 @@ def daily_scoring(
     reports, `failed` otherwise. `seeds_dir` scores with another seed folder (a candidate: its
     CSVs replace the live ones, the other seeds stay live); the seed tests check it first.
     `publish_tag` names the tables to publish by their dbt tag (dbt_project.yml): `bi` for a
-    daily run, `history` for a backfill's last day, None for none. `full_refresh` rebuilds the incremental event models from all landed data."""
+    daily run, `history` for a backfill's last day, None for none. `full_refresh` rebuilds the
+    incremental event models from all landed data."""
     started = time.monotonic()
     day = as_of or utc_today()
     settings = Settings.resolve(
@@ -250,12 +249,7 @@ def _run(
         with signals_deferred():
             published = publish(settings, tables_to_publish, day) if tables_to_publish else []
             summary = RunSummary(
-                as_of=day.isoformat(),
-                leads_scored=figures.leads_scored,
-                mqls=figures.mqls,
-                new_mqls=figures.new_mqls,
-                grade_changes=figures.grade_changes,
-                previous_day=figures.previous_day,
+                **asdict(figures),
                 models_built=models_built,
                 tests_passed=tests_passed,
                 published=published,

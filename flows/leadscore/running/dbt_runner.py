@@ -11,7 +11,7 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from leadscore.settings import Settings
@@ -102,7 +102,7 @@ def sigterm_stops() -> Iterator[None]:
 def utc_today() -> date:
     """The default as-of day: today's date in UTC, whatever the host's time zone (landed
     timestamps are read as UTC, so a day is a UTC day)."""
-    return datetime.now(timezone.utc).date()
+    return datetime.now(UTC).date()
 
 
 def dbt_vars(as_of: date) -> str:
@@ -174,9 +174,12 @@ def run_dbt(
 
     command = [
         *args,
-        "--project-dir", str(settings.project_dir),
-        "--profiles-dir", str(settings.project_dir),
-        "--target", settings.target,
+        "--project-dir",
+        str(settings.project_dir),
+        "--profiles-dir",
+        str(settings.project_dir),
+        "--target",
+        settings.target,
     ]
     if not verbose:
         # nothing on the console (the caller reports the failing nodes, see describe_problems; an
@@ -190,11 +193,15 @@ def run_dbt(
             # dbt's real message; a second invocation gives that message (or succeeds).
             outcome = dbtRunner(callbacks=[callback]).invoke(command)
     _redact_log(settings)
-    if outcome.exception is not None and not isinstance(outcome.exception, Exception):
-        # dbt returns even a KeyboardInterrupt or a termination signal as a failed result: the
-        # run was interrupted, not failed by a model, so let the interruption go on
-        raise outcome.exception
+    return build_result(outcome)
 
+
+def build_result(outcome) -> BuildResult:
+    """A BuildResult from dbt's dbtRunnerResult. dbt returns even a KeyboardInterrupt or a
+    termination signal as a failed result: the run was interrupted, not failed by a model, so the
+    interruption is raised again."""
+    if outcome.exception is not None and not isinstance(outcome.exception, Exception):
+        raise outcome.exception
     result = BuildResult(success=bool(outcome.success))
     if outcome.exception is not None:
         result.error = str(outcome.exception)
@@ -280,7 +287,11 @@ SEED_PHASE = ["--select", "resource_type:seed", "--indirect-selection", "cautiou
 # What the seed phase reads, below the project folder: seed properties may be declared in any
 # YAML file of the project; tests on seeds are generic tests (tests/generic, macros/) or
 # singular ones (tests/).
-SEED_INPUT_FOLDERS = {"macros": (".sql", ".yml", ".yaml"), "tests": (".sql", ".yml", ".yaml"), "models": (".yml", ".yaml")}
+SEED_INPUT_FOLDERS = {
+    "macros": (".sql", ".yml", ".yaml"),
+    "tests": (".sql", ".yml", ".yaml"),
+    "models": (".yml", ".yaml"),
+}
 
 
 def seed_fingerprint(settings: Settings) -> str:
@@ -291,14 +302,20 @@ def seed_fingerprint(settings: Settings) -> str:
     from importlib.metadata import version
 
     seeds_dir = settings.seeds_dir or settings.project_dir / "seeds"
-    digest = hashlib.sha256(f"dbt-core {version('dbt-core')}, dbt-{settings.target} {version(f'dbt-{settings.target}')}".encode())
-    roots = [("seeds", seeds_dir, None), *((name, settings.project_dir / name, suffixes) for name, suffixes in SEED_INPUT_FOLDERS.items())]
+    digest = hashlib.sha256(
+        f"dbt-core {version('dbt-core')}, dbt-{settings.target} {version(f'dbt-{settings.target}')}".encode()
+    )
+    roots = [
+        ("seeds", seeds_dir, None),
+        *((name, settings.project_dir / name, suffixes) for name, suffixes in SEED_INPUT_FOLDERS.items()),
+    ]
     files = [("dbt_project.yml", settings.project_dir / "dbt_project.yml")]
     for name, root, suffixes in roots:
         files += sorted(
             (f"{name}/{path.relative_to(root).as_posix()}", path)
             for path in root.rglob("*")
-            if path.is_file() and (suffixes is None or path.suffix in suffixes)
+            if path.is_file()
+            and (suffixes is None or path.suffix in suffixes)
             and not {"python", "__pycache__"} & set(path.relative_to(root).parts)
         )
     for name, path in files:
@@ -351,7 +368,8 @@ def build(
         settings.duckdb_path.parent.mkdir(parents=True, exist_ok=True)
     fingerprint = seed_fingerprint(settings) if settings.target == "duckdb" else None
     seeds_loaded = (
-        fingerprint is not None and not full_refresh
+        fingerprint is not None
+        and not full_refresh
         and loaded_seed_fingerprint(settings, seed_tables(settings)) == fingerprint
     )
     seeds = BuildResult(success=True)

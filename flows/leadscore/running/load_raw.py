@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+
 from leadscore.environment import TELEMETRY_OFF
 from leadscore.settings import Settings
 
@@ -37,19 +38,36 @@ def landing_queries(landing_dir: Path, project_dir: Path | None = None) -> dict[
     inline = _SEPARATOR.join(
         f"select * from {{{{ landing_relation('{source}', '{table}') }}}}" for table, source in SOURCES.items()
     )
-    with tempfile.TemporaryDirectory() as workdir, temporary_environment(
-        {
-            "LEADSCORE_TARGET": "duckdb",
-            "LEADSCORE_LANDING_DIR": str(Path(landing_dir).resolve()),
-            "LEADSCORE_DUCKDB_PATH": str(Path(workdir) / "compile.duckdb"),
-            "DBT_TARGET_PATH": str(Path(workdir) / "target"),
-            "DBT_LOG_PATH": str(Path(workdir) / "logs"),
-            **TELEMETRY_OFF,
-        }
+    with (
+        tempfile.TemporaryDirectory() as workdir,
+        temporary_environment(
+            {
+                "LEADSCORE_TARGET": "duckdb",
+                "LEADSCORE_LANDING_DIR": str(Path(landing_dir).resolve()),
+                "LEADSCORE_DUCKDB_PATH": str(Path(workdir) / "compile.duckdb"),
+                "DBT_TARGET_PATH": str(Path(workdir) / "target"),
+                "DBT_LOG_PATH": str(Path(workdir) / "logs"),
+                **TELEMETRY_OFF,
+            }
+        ),
     ):
         outcome = dbtRunner().invoke(
-            ["compile", "--quiet", "--log-level", "none", "--inline", inline, "--project-dir", str(project), "--profiles-dir", str(project),
-             "--target", "duckdb", "--vars", json.dumps({"as_of_date": "2000-01-01"})]
+            [
+                "compile",
+                "--quiet",
+                "--log-level",
+                "none",
+                "--inline",
+                inline,
+                "--project-dir",
+                str(project),
+                "--profiles-dir",
+                str(project),
+                "--target",
+                "duckdb",
+                "--vars",
+                json.dumps({"as_of_date": "2000-01-01"}),
+            ]
         )
     if not outcome.success:
         raise LandingError(str(outcome.exception or "dbt compile failed (see its output above)"))
@@ -117,7 +135,12 @@ def main(argv: list[str] | None = None) -> int:
     import argparse
 
     parser = argparse.ArgumentParser(prog="python -m leadscore.running.load_raw", description=main.__doc__)
-    parser.add_argument("landing_dir", nargs="?", default=None, help="default: the settings' landing folder (LEADSCORE_LANDING_DIR, else data/landing)")
+    parser.add_argument(
+        "landing_dir",
+        nargs="?",
+        default=None,
+        help="default: the settings' landing folder (LEADSCORE_LANDING_DIR, else data/landing)",
+    )
     args = parser.parse_args(argv)
     landing = Path(args.landing_dir) if args.landing_dir else Settings.resolve().landing_dir
     import psycopg2

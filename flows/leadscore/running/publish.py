@@ -33,7 +33,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import duckdb
@@ -75,7 +75,7 @@ def version_file(settings: Settings, table: str, version: str) -> Path:
 
 def new_version() -> str:
     """A run version that sorts in time order, e.g. 20260504T061502123456Z."""
-    return datetime.now(timezone.utc).strftime(VERSION_FORMAT)
+    return datetime.now(UTC).strftime(VERSION_FORMAT)
 
 
 def current_version(settings: Settings) -> str | None:
@@ -306,9 +306,7 @@ def _publish_version(
     _prune(settings, version)
 
 
-def publish_tables(
-    settings: Settings, tables: tuple[str, ...], as_of: str | None = None
-) -> list[Path]:
+def publish_tables(settings: Settings, tables: tuple[str, ...], as_of: str | None = None) -> list[Path]:
     """Publish `tables` as a new version and switch every served table to it at once; tables not
     in `tables` keep their current version. Only called after a successful build, under the run
     lock. Returns the stable data.parquet paths of `tables`."""
@@ -328,7 +326,7 @@ def publish_tables(
             )
     served = _served(settings)
     version = _next_version(settings)
-    published_at = datetime.now(timezone.utc).isoformat()
+    published_at = datetime.now(UTC).isoformat()
     publications = {table: publication for table, (publication, _) in served.items()}
     publications.update({table: (version, as_of, published_at) for table in tables})
     _publish_version(

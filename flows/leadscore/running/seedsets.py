@@ -34,7 +34,10 @@ def _git_revision(project_dir: Path, revision: str) -> str | None:
     try:
         done = subprocess.run(
             ["git", "rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}"],
-            cwd=project_dir, capture_output=True, text=True, check=False,
+            cwd=project_dir,
+            capture_output=True,
+            text=True,
+            check=False,
         )
     except FileNotFoundError:  # no git installed
         return None
@@ -44,7 +47,10 @@ def _git_revision(project_dir: Path, revision: str) -> str | None:
 def _csvs_at_revision(project_dir: Path, commit: str) -> dict[str, bytes]:
     listing = subprocess.run(
         ["git", "ls-tree", "--name-only", commit, f"{LIVE_SEEDS}/"],
-        cwd=project_dir, capture_output=True, check=True, text=True,
+        cwd=project_dir,
+        capture_output=True,
+        check=True,
+        text=True,
     ).stdout.split()
     files = {}
     for path in listing:

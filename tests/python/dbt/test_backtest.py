@@ -50,14 +50,21 @@ def test_metrics_of_a_hand_made_ranking() -> None:
     ]
     metrics = score_metrics(rows)
     assert metrics == {
-        "observations": 4, "conversions": 2, "roc_auc": 0.75, "pr_auc": round(5 / 6, 4),
+        "observations": 4,
+        "conversions": 2,
+        "roc_auc": 0.75,
+        "pr_auc": round(5 / 6, 4),
         "top_decile_lift": 2.0,  # the top 10% (1 of 4) converted: 100% over a 50% base rate
-        "mqls": 2, "mql_to_sql_rate": 0.5,
+        "mqls": 2,
+        "mql_to_sql_rate": 0.5,
     }
     # equal scores rank no better than chance
-    assert score_metrics([Observation("m", "A", DAY, 5, False, True), Observation("m", "B", DAY, 5, False, False)])[
-        "roc_auc"
-    ] == 0.5
+    assert (
+        score_metrics([Observation("m", "A", DAY, 5, False, True), Observation("m", "B", DAY, 5, False, False)])[
+            "roc_auc"
+        ]
+        == 0.5
+    )
     assert top_decile_lift([1.0, 2.0], [False, False]) is None
 
 
@@ -77,15 +84,23 @@ def _hand_made_history(landing: Path) -> None:
         [
             f"{lead},{lead.lower()}@acme.example,2026-01-05 10:00:00,{seniority},marketing,DE,"
             for lead, seniority in [
-                ("E1", "executive"), ("M2", "manager"), ("V3", "vp"), ("S4", "student"), ("I5", "individual_contributor")
+                ("E1", "executive"),
+                ("M2", "manager"),
+                ("V3", "vp"),
+                ("S4", "student"),
+                ("I5", "individual_contributor"),
             ]
         ],
     )
     write_csv(
         landing / "lifecycle.csv",
         "lead_id,stage,entered_at,reason",
-        ["E1,sql,2026-03-15 09:00:00,", "S4,sql,2026-04-01 09:00:00,", "V3,sql,2026-06-15 09:00:00,",
-         "I5,sql,2026-02-01 09:00:00,"],
+        [
+            "E1,sql,2026-03-15 09:00:00,",
+            "S4,sql,2026-04-01 09:00:00,",
+            "V3,sql,2026-06-15 09:00:00,",
+            "I5,sql,2026-02-01 09:00:00,",
+        ],
     )
 
 
@@ -96,7 +111,10 @@ def test_backtest_of_a_hand_made_history(isolated_dbt: Path, project_copy: Path)
     write_csv(
         candidate / "fit_rules.csv",
         "rule_id,model_id,attribute,match_type,match_value,min_value,max_value,points,description",
-        ["fit_exec,all,seniority,equals,executive,,,40,Executives", "fit_student,all,seniority,equals,student,,,50,Students"],
+        [
+            "fit_exec,all,seniority,equals,executive,,,40,Executives",
+            "fit_student,all,seniority,equals,student,,,50,Students",
+        ],
     )
     before = seeds_digest(project_copy)
     settings = make_settings(isolated_dbt, landing, project_dir=project_copy)
@@ -113,7 +131,10 @@ def test_backtest_of_a_hand_made_history(isolated_dbt: Path, project_copy: Path)
     with (result.folder / "comparison.csv").open() as handle:
         rows = list(csv.DictReader(handle))
     assert [(r["scope"], r["seed_set"], r["roc_auc"]) for r in rows] == [
-        ("all", "live", "0.5"), ("all", "candidate", "1.0"), ("default", "live", "0.5"), ("default", "candidate", "1.0"),
+        ("all", "live", "0.5"),
+        ("all", "candidate", "1.0"),
+        ("default", "live", "0.5"),
+        ("default", "candidate", "1.0"),
     ]
     assert (result.folder / "mql_flips.csv").read_text().startswith("lead_id,model_id,observed_on,")
     page = (result.folder / "backtest.html").read_text()
@@ -143,8 +164,9 @@ def test_backtest_usage_errors_exit_2(cli_env: Path) -> None:
     output = too_late.stdout + too_late.stderr
     assert "--start 2026-05-01 is after the last day of the landed data (2026-03-29)" in output
     # read as a daily history, no day after 2026-04-01 can be judged by 2026-06-30
-    as_history = leadscore("backtest", "--candidate", str(good), "--start", "2026-05-01", "--as-of", "2026-06-30",
-                           "--shape", "history")
+    as_history = leadscore(
+        "backtest", "--candidate", str(good), "--start", "2026-05-01", "--as-of", "2026-06-30", "--shape", "history"
+    )
     assert as_history.returncode == 2
     assert "the last day that can be judged is 2026-04-01" in as_history.stdout + as_history.stderr
     assert "move --start to 2026-04-01 or earlier" in as_history.stdout + as_history.stderr
@@ -180,7 +202,9 @@ def test_run_with_another_seed_folder(cli_env: Path) -> None:
     assert result.returncode == 0, result.stdout + result.stderr
     with duckdb.connect(str(cli_env / "warehouse" / "leadscore.duckdb"), read_only=True) as db:
         fit = dict(db.execute("select lead_id, fit_score from fct_lead_scores").fetchall())
-        rules = {row[0] for row in db.execute("select rule_id from fct_lead_score_points where component = 'fit'").fetchall()}
+        rules = {
+            row[0] for row in db.execute("select rule_id from fct_lead_score_points where component = 'fit'").fetchall()
+        }
     assert fit == {"L1": 99, "L2": 0}
     assert rules == {"fit_vp"}
 

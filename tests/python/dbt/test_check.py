@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import PROJECT_DIR, PROJECT_PARTS, write_csv
 from leadscore.reporting.check import (
     DataFit,
     check_summary,
@@ -27,8 +28,6 @@ from leadscore.reporting.check import (
     summary_lines,
 )
 from leadscore.settings import Settings
-
-from conftest import PROJECT_DIR, PROJECT_PARTS, write_csv
 
 AS_OF = "2026-03-31"
 LEADSCORE = str(Path(sys.executable).with_name("leadscore"))
@@ -78,7 +77,11 @@ def _landing(root: Path) -> Path:
     write_csv(
         landing / "lifecycle.csv",
         "lead_id,stage,entered_at",
-        ["L3,Opportunity Created,2026-03-26 10:00:00", "L4,Converted,2026-03-27 10:00:00", "L1,sql,2026-03-28 10:00:00"],
+        [
+            "L3,Opportunity Created,2026-03-26 10:00:00",
+            "L4,Converted,2026-03-27 10:00:00",
+            "L1,sql,2026-03-28 10:00:00",
+        ],
     )
     return landing
 
@@ -106,8 +109,11 @@ def checked(export) -> subprocess.CompletedProcess:
     """`leadscore check` as a user runs it: one scratch build, shared by the read-only tests."""
     root, project, landing = export
     done = subprocess.run(
-        [LEADSCORE, "check", "--as-of", AS_OF], env=_env(project, landing, root),
-        capture_output=True, text=True, timeout=600,
+        [LEADSCORE, "check", "--as-of", AS_OF],
+        env=_env(project, landing, root),
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
     assert done.returncode in (0, 1), done.stderr
     # the check never touches the warehouse
@@ -153,18 +159,24 @@ def test_check_lists_values_with_lead_counts_and_proposes_aliases(checked):
 def test_check_lists_the_misspelled_attribute_and_rules_that_never_fire(checked):
     out = checked.stdout
     attention = _block(out, "Rules that need attention", "Rules that cannot or do not fire")
-    assert "\n  seniorty: no lead attribute has this name (misspelled, or a column missing from the export)\n" \
+    assert (
+        "\n  seniorty: no lead attribute has this name (misspelled, or a column missing from the export)\n"
         "    fit_rules: fit_seniorty_typo\n" in attention
+    )
     # the export has no accounts: every rule on them needs attention
     assert "  account_industry: no lead has a value of this attribute" in attention
     # a no-recent-event decay rule on events the export lacks takes points from every lead
-    assert "  event type social_engagement: no event of this type up to the as-of date: it takes points from " \
+    assert (
+        "  event type social_engagement: no event of this type up to the as-of date: it takes points from "
         "every lead\n    decay_rules: decay_no_social_30d\n" in attention
+    )
     notes = _block(out, "Rules that cannot or do not fire (notes)", "Event types and CRM stages")
     seniority = _block(notes, "  seniority: no lead's value matches\n", "\n  ")
     assert seniority.startswith("    fit_rules: ") and "fit_seniority_ic (individual_contributor)" in seniority
-    assert "  event type webinar_attendance: no event of this type up to the as-of date\n" \
+    assert (
+        "  event type webinar_attendance: no event of this type up to the as-of date\n"
         "    behaviour_rules: beh_webinar_attendance\n" in notes
+    )
     assert "  seniorty: no such attribute (named by a rule)" in out
 
 
@@ -178,7 +190,9 @@ def test_check_lists_unmapped_event_types_and_stages_and_the_mql_share(checked):
     ]
     mql = _block(checked.stdout, "MQL share per model", "\n\n")
     default = _lines(mql, "default")[0]
-    assert default.startswith("default 0 of 5 leads (0.0 %), threshold 150, top score ") and default.endswith("! no MQLs")
+    assert default.startswith("default 0 of 5 leads (0.0 %), threshold 150, top score ") and default.endswith(
+        "! no MQLs"
+    )
     assert _lines(mql, "crm_platform")[0].endswith("! scores no lead")
 
 
@@ -193,7 +207,9 @@ def aliases_applied(export, checked, tmp_path_factory) -> tuple[DataFit, Setting
     live = (project / "seeds" / "value_aliases.csv").read_text()
     (candidate / "value_aliases.csv").write_text(live + "\n".join(proposed) + "\n")
     work = tmp_path_factory.mktemp("check_applied")
-    settings = Settings.resolve(project_dir=project, duckdb_path=root / "warehouse" / "unused.duckdb", landing_dir=landing)
+    settings = Settings.resolve(
+        project_dir=project, duckdb_path=root / "warehouse" / "unused.duckdb", landing_dir=landing
+    )
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("LEADSCORE_EMAIL_SALT", "check")
         found = run_check(settings, date.fromisoformat(AS_OF), seeds=candidate, work_dir=work)
@@ -214,7 +230,8 @@ def test_applying_the_proposed_aliases_makes_the_values_match(aliases_applied):
     assert found.proposals == []
     # mapped event types and stages are scored now; the one with no near match stays listed
     assert [(row["domain"], row["raw_value"]) for row in found.unmapped] == [
-        ("event_type", "webinar watched"), ("lifecycle_stage", "converted"),
+        ("event_type", "webinar watched"),
+        ("lifecycle_stage", "converted"),
     ]
     rules = {row["rule_id"]: row for row in found.rules}
     assert rules["fit_seniority_ic"]["finding"] is None and rules["fit_seniority_ic"]["matched_leads"] == 2
@@ -234,12 +251,20 @@ def test_the_daily_summary_the_report_section_and_from_warehouse_read_the_same_t
     assert "need attention" in intro
     assert "fit_seniorty_typo" in body and "<table>" in body
     # a warehouse holding no data-fit tables: the run's summary says so instead of failing
-    assert check_summary(Settings.resolve(project_dir=settings.project_dir, duckdb_path=settings.duckdb_path.with_name("none.duckdb"),
-                                          landing_dir=settings.landing_dir))[0].startswith("data fit: not checked")
+    assert check_summary(
+        Settings.resolve(
+            project_dir=settings.project_dir,
+            duckdb_path=settings.duckdb_path.with_name("none.duckdb"),
+            landing_dir=settings.landing_dir,
+        )
+    )[0].startswith("data fit: not checked")
     root, project, landing = export
     done = subprocess.run(
         [LEADSCORE, "check", "--from-warehouse", "--duckdb-path", str(settings.duckdb_path)],
-        env=_env(project, landing, root), capture_output=True, text=True, timeout=120,
+        env=_env(project, landing, root),
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert done.returncode == 1, done.stderr
     assert done.stdout.splitlines()[2:] == format_report(found)[2:]
@@ -262,9 +287,24 @@ def test_set_up_errors_exit_2_before_any_build(tmp_path: Path, export):
 
 def test_nothing_to_report_exits_0_and_says_so():
     clean = DataFit(
-        as_of=date(2026, 3, 31), leads=3, events=0, values=[], rules=[], unmapped=[], proposals=[],
-        mql_share=[{"model_id": "default", "leads": 3, "mqls": 1, "mql_share": 1 / 3, "mql_threshold": 150,
-                    "top_score": 160, "finding": None}],
+        as_of=date(2026, 3, 31),
+        leads=3,
+        events=0,
+        values=[],
+        rules=[],
+        unmapped=[],
+        proposals=[],
+        mql_share=[
+            {
+                "model_id": "default",
+                "leads": 3,
+                "mqls": 1,
+                "mql_share": 1 / 3,
+                "mql_threshold": 150,
+                "top_score": 160,
+                "finding": None,
+            }
+        ],
         findings=[],
     )
     assert not clean.needs_attention

@@ -15,10 +15,10 @@ import pytest
 
 from conftest import REPORT_TABLES, make_settings
 from leadscore.evaluation.backtest import BacktestResult, write_outputs
-from leadscore.running.dbt_runner import build
+from leadscore.evaluation.suggest_weights import write_learned_weights, write_seed
 from leadscore.reporting.csv_for_people import FORMULA_STARTS, copy_csv_for_people, neutralise_cell
 from leadscore.reporting.report_files import write_report
-from leadscore.evaluation.suggest_weights import write_learned_weights, write_seed
+from leadscore.running.dbt_runner import build
 
 AS_OF = date(2026, 3, 31)
 CMD = "=cmd|' /C calc'!A0"
@@ -179,9 +179,20 @@ def test_the_duckdb_writer_quotes_text_columns_only(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("value", "written"),
     [
-        (CMD, "'" + CMD), (HYPERLINK, "'" + HYPERLINK), (PLUS, "'+1+1"), (AT, "'" + AT), ("-x", "'-x"),
-        ("\t=1", "'\t=1"), ("\r=1", "'\r=1"), ("L0001", "L0001"), ("a=b", "a=b"), ("", ""),
-        (-12.5, -12.5), (-3, -3), (None, None), (True, True),
+        (CMD, "'" + CMD),
+        (HYPERLINK, "'" + HYPERLINK),
+        (PLUS, "'+1+1"),
+        (AT, "'" + AT),
+        ("-x", "'-x"),
+        ("\t=1", "'\t=1"),
+        ("\r=1", "'\r=1"),
+        ("L0001", "L0001"),
+        ("a=b", "a=b"),
+        ("", ""),
+        (-12.5, -12.5),
+        (-3, -3),
+        (None, None),
+        (True, True),
     ],
 )
 def test_neutralise_cell(value, written) -> None:
@@ -190,12 +201,31 @@ def test_neutralise_cell(value, written) -> None:
 
 def test_backtest_csvs_neutralise_text_and_keep_numbers(tmp_path: Path) -> None:
     metrics = [
-        {"scope": scope, "seed_set": seed_set, "observations": 10, "conversions": 2, "roc_auc": 0.5, "pr_auc": 0.25,
-         "top_decile_lift": -1.5, "mqls": 3, "mql_to_sql_rate": 0.5}
-        for scope in ("all", "=evil_model") for seed_set in ("live", "candidate")
+        {
+            "scope": scope,
+            "seed_set": seed_set,
+            "observations": 10,
+            "conversions": 2,
+            "roc_auc": 0.5,
+            "pr_auc": 0.25,
+            "top_decile_lift": -1.5,
+            "mqls": 3,
+            "mql_to_sql_rate": 0.5,
+        }
+        for scope in ("all", "=evil_model")
+        for seed_set in ("live", "candidate")
     ]
-    flips = [{"lead_id": CMD, "model_id": "default", "observed_on": "2026-03-01", "live_score": -12.5,
-              "candidate_score": 151.0, "flip": "becomes MQL", "converted": False}]
+    flips = [
+        {
+            "lead_id": CMD,
+            "model_id": "default",
+            "observed_on": "2026-03-01",
+            "live_score": -12.5,
+            "candidate_score": 151.0,
+            "flip": "becomes MQL",
+            "converted": False,
+        }
+    ]
     write_outputs(BacktestResult(tmp_path, [date(2026, 3, 1)], AS_OF, metrics, flips), HYPERLINK)
 
     header, rows = read_csv(tmp_path / "comparison.csv")
@@ -208,13 +238,20 @@ def test_backtest_csvs_neutralise_text_and_keep_numbers(tmp_path: Path) -> None:
 def test_learned_weights_csv_is_neutralised_but_seed_csvs_stay_raw(tmp_path: Path) -> None:
     (tmp_path / "report").mkdir()
     weights = [
-        {"rule": f"fit lead_source equals {CMD}", "coefficient": 0.5, "points": 12, "repeat_points": "", "was": "new rule"},
+        {
+            "rule": f"fit lead_source equals {CMD}",
+            "coefficient": 0.5,
+            "points": 12,
+            "repeat_points": "",
+            "was": "new rule",
+        },
         {"rule": PLUS, "coefficient": -0.25, "points": -8, "repeat_points": -2, "note": "-x"},
     ]
     write_learned_weights(tmp_path / "report", weights)
     _, rows = read_csv(tmp_path / "report" / "learned_weights.csv")
     assert rows == [
-        [f"fit lead_source equals {CMD}", "0.5", "12", "", "new rule", ""], ["'+1+1", "-0.25", "-8", "-2", "", "'-x"],
+        [f"fit lead_source equals {CMD}", "0.5", "12", "", "new rule", ""],
+        ["'+1+1", "-0.25", "-8", "-2", "", "'-x"],
     ]
 
     # a seed CSV is read by dbt, not by people: its values stay exactly as the rule needs them

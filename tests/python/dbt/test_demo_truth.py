@@ -19,8 +19,8 @@ import duckdb
 import pytest
 
 from conftest import make_settings
-from leadscore.running.dbt_runner import dbt_vars, run_dbt
 from leadscore.demo.demo_data import generate_demo_data
+from leadscore.running.dbt_runner import dbt_vars, run_dbt
 
 END = date(2026, 6, 30)
 LEADS = 2000
@@ -143,7 +143,8 @@ def test_window_effects_are_what_the_files_hold(landing: Path, truth: dict) -> N
         found = effects["events"][name]
         assert (found["with"]["observations"], found["with"]["conversions"]) == (with_n, with_c), name
         assert (found["without"]["observations"], found["without"]["conversions"]) == (
-            total - with_n, converted - with_c
+            total - with_n,
+            converted - with_c,
         ), name
         assert found["odds_ratio"] == _odds_ratio(with_n, with_c, total - with_n, converted - with_c), name
 
@@ -164,8 +165,17 @@ def test_conversion_follows_the_planted_drivers(truth: dict) -> None:
     # every planted behaviour raises the odds of sql within the window; the strong ones most
     behaviour = [n for n, d in drivers.items() if d["kind"] in ("event_type", "page_category") and d["sign"] > 0]
     assert set(behaviour) == {
-        "demo_request", "contact_sales", "demo", "contact", "content_download", "form_submission",
-        "webinar_registration", "webinar_attendance", "pricing", "product", "case_study",
+        "demo_request",
+        "contact_sales",
+        "demo",
+        "contact",
+        "content_download",
+        "form_submission",
+        "webinar_registration",
+        "webinar_attendance",
+        "pricing",
+        "product",
+        "case_study",
     }
     strong = [n for n in behaviour if drivers[n]["strength"] == "strong"]
     assert {"demo_request", "content_download", "webinar_registration"} <= set(strong)
@@ -183,8 +193,15 @@ def test_conversion_follows_the_planted_drivers(truth: dict) -> None:
     assert drivers["careers"]["sign"] < 0 and events["careers"] < 0.5
     measured_noise = [name for name in noise if name in events]
     assert set(measured_noise) == {
-        "blog", "social_engagement", "email_open", "email_click", "email_bounce", "unsubscribe", "docs",
-        "investor_relations", "home_and_about",
+        "blog",
+        "social_engagement",
+        "email_open",
+        "email_click",
+        "email_bounce",
+        "unsubscribe",
+        "docs",
+        "investor_relations",
+        "home_and_about",
     }
     for name in measured_noise:
         assert 0.15 < events[name] < 2, (name, events[name])
@@ -193,8 +210,10 @@ def test_conversion_follows_the_planted_drivers(truth: dict) -> None:
     assert max(events[name] for name in measured_noise) < min(events[name] for name in strong)
 
     # fit: the planted weights order the conversion rates
-    fit = {attribute: {value: found["rate"] for value, found in values.items()}
-           for attribute, values in truth["window_effects"]["fit"].items()}
+    fit = {
+        attribute: {value: found["rate"] for value, found in values.items()}
+        for attribute, values in truth["window_effects"]["fit"].items()
+    }
     seniority = drivers["seniority"]["log_odds"]
     assert seniority["executive"] > seniority["individual_contributor"] > seniority["student"]
     for senior in ("executive", "vp"):
@@ -226,18 +245,29 @@ def scores(landing: Path, tmp_path_factory: pytest.TempPathFactory) -> list[tupl
         settings = make_settings(folder, landing)
         settings.duckdb_path.parent.mkdir(parents=True)
         # the seeds and the models up to the scores; their data tests belong to other tests
-        built = run_dbt(settings, [
-            "build", "--vars", dbt_vars(SCORED_DAY), "--select", "+int_leads_scored",
-            "--exclude", "resource_type:test", "resource_type:unit_test",
-        ])
+        built = run_dbt(
+            settings,
+            [
+                "build",
+                "--vars",
+                dbt_vars(SCORED_DAY),
+                "--select",
+                "+int_leads_scored",
+                "--exclude",
+                "resource_type:test",
+                "resource_type:unit_test",
+            ],
+        )
         assert built.success, built
     with duckdb.connect(str(settings.duckdb_path), read_only=True) as db:
         scored = db.execute("select lead_id, model_id, total_score, mql_threshold from int_leads_scored").fetchall()
     with duckdb.connect() as db:
-        reached: dict[str, datetime] = dict(db.execute(
-            f"select lead_id, min(entered_at) from '{landing / 'lifecycle.parquet'}' "
-            f"where stage in {SQL_OR_LATER} group by lead_id"
-        ).fetchall())
+        reached: dict[str, datetime] = dict(
+            db.execute(
+                f"select lead_id, min(entered_at) from '{landing / 'lifecycle.parquet'}' "
+                f"where stage in {SQL_OR_LATER} group by lead_id"
+            ).fetchall()
+        )
     window_start = datetime.combine(SCORED_DAY + timedelta(days=1), datetime.min.time())
     window_end = window_start + timedelta(days=WINDOW_DAYS)
     return [
@@ -293,7 +323,9 @@ def test_the_best_threshold_sits_near_the_shipped_one(scores: list[tuple]) -> No
         return 2 * sum(passing) / (len(passing) + conversions)
 
     best = max(range(-100, 105, 5), key=lambda offset: (f1(offset), offset))
-    print(f"shipped thresholds: recall {recall:.3f}, precision {precision:.3f} (base rate {base_rate:.3f}); "
-          f"best F1 {f1(best):.3f} at the shipped threshold {best:+d}")
+    print(
+        f"shipped thresholds: recall {recall:.3f}, precision {precision:.3f} (base rate {base_rate:.3f}); "
+        f"best F1 {f1(best):.3f} at the shipped threshold {best:+d}"
+    )
     assert -30 <= best <= 40
     assert f1(0) > 0.85 * f1(best)

@@ -24,19 +24,39 @@ AS_OF = date(2026, 3, 31)
 LEADS = [f"L{n:02d}" for n in range(1, 61)]
 BIG_FIELD = 3_000_000
 # what a crafted header pastes into the SQL: the file it reads must never reach a table
-INJECTED = 'lead_id" || (select content from read_text(\'{secret}\')) || "lead_id'
+INJECTED = "lead_id\" || (select content from read_text('{secret}')) || \"lead_id"
 HOSTILE_HEADERS = ["Order", "2nd Phone", "#", "Copy Number"]
 
 
 def _leads(landing: Path, secret: Path) -> None:
-    header = ["lead_id", "email", "created_at", "seniority", "country", *HOSTILE_HEADERS, "Notes", INJECTED.format(secret=secret)]
+    header = [
+        "lead_id",
+        "email",
+        "created_at",
+        "seniority",
+        "country",
+        *HOSTILE_HEADERS,
+        "Notes",
+        INJECTED.format(secret=secret),
+    ]
     created = {
         "L58": "2026-04-01T02:00:00+05:00",  # 2026-03-31 21:00 UTC: known on the as-of day
         "L59": "2026-03-31T23:30:00-05:00",  # 2026-04-01 04:30 UTC: not yet a lead on the as-of day
     }
     rows = [
-        [lead, f"{lead.lower()}@example.org", created.get(lead, "2026-01-05 10:00:00"), "vp", "DE",
-         "1", "555-0100", "7", "2", "x" * BIG_FIELD if lead == "L01" else "short", "x"]
+        [
+            lead,
+            f"{lead.lower()}@example.org",
+            created.get(lead, "2026-01-05 10:00:00"),
+            "vp",
+            "DE",
+            "1",
+            "555-0100",
+            "7",
+            "2",
+            "x" * BIG_FIELD if lead == "L01" else "short",
+            "x",
+        ]
         for lead in LEADS
     ]
     text = "\n".join(",".join(f'"{cell.replace(chr(34), chr(34) * 2)}"' for cell in row) for row in [header, *rows])
@@ -62,12 +82,16 @@ def _events(landing: Path) -> None:
 def _lifecycle(landing: Path) -> None:
     """A folder of CSV files with different columns, one of them gzipped."""
     folder = landing / "lifecycle"
-    write_csv(folder / "a.csv", "lead_id,stage,entered_at", ["L03,sql,2026-03-01 10:00:00", "L04,sql,2026-03-02 10:00:00"])
+    write_csv(
+        folder / "a.csv", "lead_id,stage,entered_at", ["L03,sql,2026-03-01 10:00:00", "L04,sql,2026-03-02 10:00:00"]
+    )
     write_csv(folder / "b.csv", "Reason,entered_at,lead_id,Stage", ["too small,2026-03-03 10:00:00,L05,rejected"])
     with gzip.open(folder / "c.csv.gz", "wt") as handle:
         handle.write("lead_id,stage,entered_at,reason\nL06,won,2026-03-04 10:00:00,signed\n")
     # a file linked into the folder (as a landing job may do) is read like the others
-    linked = write_csv(landing.parent / "elsewhere" / "d.csv", "lead_id,stage,entered_at", ["L07,sql,2026-03-05 10:00:00"])
+    linked = write_csv(
+        landing.parent / "elsewhere" / "d.csv", "lead_id,stage,entered_at", ["L07,sql,2026-03-05 10:00:00"]
+    )
     (folder / "d.csv").symlink_to(linked)
 
 
@@ -137,9 +161,16 @@ def test_a_field_of_megabytes_is_read(hostile) -> None:
 
 def test_text_offsets_are_honoured(hostile) -> None:
     db, _ = hostile
-    created = dict(db.execute("select lead_id, created_at from stg_crm__leads where lead_id in ('L58', 'L59')").fetchall())
-    assert {lead: str(at) for lead, at in created.items()} == {"L58": "2026-03-31 21:00:00", "L59": "2026-04-01 04:30:00"}
-    scored = {row[0] for row in db.execute("select lead_id from fct_lead_scores where lead_id in ('L58', 'L59')").fetchall()}
+    created = dict(
+        db.execute("select lead_id, created_at from stg_crm__leads where lead_id in ('L58', 'L59')").fetchall()
+    )
+    assert {lead: str(at) for lead, at in created.items()} == {
+        "L58": "2026-03-31 21:00:00",
+        "L59": "2026-04-01 04:30:00",
+    }
+    scored = {
+        row[0] for row in db.execute("select lead_id from fct_lead_scores where lead_id in ('L58', 'L59')").fetchall()
+    }
     assert scored == {"L58"}
 
 
@@ -155,7 +186,10 @@ def test_a_folder_of_csv_files_is_read_by_column_name(hostile) -> None:
     db, _ = hostile
     stages = db.execute("select lead_id, stage, reason from stg_crm__lifecycle_stages order by 1").fetchall()
     assert stages == [
-        ("L03", "sql", None), ("L04", "sql", None), ("L05", "rejected", "too small"), ("L06", "won", "signed"),
+        ("L03", "sql", None),
+        ("L04", "sql", None),
+        ("L05", "rejected", "too small"),
+        ("L06", "won", "signed"),
         ("L07", "sql", None),
     ]
 
@@ -166,7 +200,10 @@ REFUSED = {
         {"leads.csv": "lead_id,Lead Source,lead_source\nL1,web,ads\n"},
         ["leads.csv", "'Lead Source'", "'lead_source'"],
     ),
-    "a header given twice": ({"leads.csv": "lead_id,Region,Region\nL1,emea,apac\n"}, ["leads.csv", "'Region'", "region"]),
+    "a header given twice": (
+        {"leads.csv": "lead_id,Region,Region\nL1,emea,apac\n"},
+        ["leads.csv", "'Region'", "region"],
+    ),
     "a custom column named like a derived one": (
         {"leads.csv": "lead_id,country,Region\nL1,DE,emea\n"},
         ["'Region'", "leads.csv", "region", "Reserved for leads"],
@@ -185,7 +222,9 @@ REFUSED = {
     ),
     "a leads file with only a header": ({"leads.csv": "lead_id,email\n"}, ["leads.csv", "nothing to score"]),
     "a malformed line": (
-        {"leads.csv": 'lead_id,email,notes\nL1,a@example.org,x\nL2,secret@person.example,"open\nL3,c@example.org,a,b,c\n'},
+        {
+            "leads.csv": 'lead_id,email,notes\nL1,a@example.org,x\nL2,secret@person.example,"open\nL3,c@example.org,a,b,c\n'
+        },
         ["leads.csv", "could not be split into columns"],
     ),
 }

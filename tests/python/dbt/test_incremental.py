@@ -17,9 +17,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from conftest import make_settings
 from leadscore.evaluation.bench import COMPARED, compare_outputs, prepare_landing
 from leadscore.running.dbt_runner import dbt_vars, run_dbt
-from conftest import make_settings
 
 DAY = date(2026, 3, 2)
 NEXT_DAY = DAY + timedelta(days=1)
@@ -66,14 +66,16 @@ def warehouses(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
     # a demo request of a quiet lead, two days back, arrives after that day was stored
     late_lead = _query(
-        tmp_path, "incremental",
+        tmp_path,
+        "incremental",
         f"select lead_id from fct_lead_scores where lead_created_at < date '{DAY}' - 30 "
         "order by behaviour_score, lead_id limit 1",
     )[0][0]
     # and a copy of an event 40 days back, of the first lead: it comes first in the copy order,
     # so that older day loses the event
     first_lead, copied_id = _query(
-        tmp_path, "incremental",
+        tmp_path,
+        "incremental",
         f"select (select min(lead_id) from int_events_validated), min(event_id) from int_events_validated "
         f"where event_date = date '{DAY}' - 40 and lead_id > (select min(lead_id) from int_events_validated)",
     )[0]
@@ -98,13 +100,16 @@ def warehouses(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_incremental_day_equals_full_rebuild(warehouses: Path) -> None:
     differences = compare_outputs(warehouses / "full_day.duckdb", warehouses / "incremental_day.duckdb", DAY)
     assert differences == {table: 0 for table in COMPARED}
-    scored = _query(warehouses, "incremental", f"select count(*) from fct_lead_score_history where as_of_date = '{DAY}'")
+    scored = _query(
+        warehouses, "incremental", f"select count(*) from fct_lead_score_history where as_of_date = '{DAY}'"
+    )
     assert scored[0][0] >= LEADS  # not two empty tables
 
 
 def test_incremental_run_adds_the_day_and_keeps_the_year(warehouses: Path) -> None:
     days = _query(
-        warehouses, "incremental",
+        warehouses,
+        "incremental",
         "select count(distinct activity_date), max(activity_date) from int_lead_daily_activity_stored",
     )[0]
     assert days[1] == DAY
@@ -113,7 +118,8 @@ def test_incremental_run_adds_the_day_and_keeps_the_year(warehouses: Path) -> No
 
 def test_lead_without_new_events_still_decays(warehouses: Path) -> None:
     changed = _query(
-        warehouses, "incremental",
+        warehouses,
+        "incremental",
         f"""
         select count(*)
         from fct_lead_score_history as today
@@ -135,7 +141,8 @@ def test_late_event_within_lookback_is_picked_up(warehouses: Path) -> None:
     late_lead = (warehouses / "late_lead").read_text()
     day = DAY - timedelta(days=2)
     stored = _query(
-        warehouses, "incremental",
+        warehouses,
+        "incremental",
         f"select sum(event_count) from int_lead_daily_activity_stored "
         f"where lead_id = '{late_lead}' and activity_date = '{day}' and event_type = 'demo_request'",
     )
@@ -165,7 +172,8 @@ def _test_events(tmp_path: Path, name: str, duplicated_load: str) -> tuple[bool,
     (tmp_path / name / "warehouse").mkdir(parents=True)
     shutil.copy2(_db(tmp_path, "incremental"), _db(tmp_path, name))
     loaded_at = (
-        "(select max(loaded_at) from int_events_validated)" if duplicated_load == "latest"
+        "(select max(loaded_at) from int_events_validated)"
+        if duplicated_load == "latest"
         else "(select min(loaded_at) from int_events_validated)"
     )
     with duckdb.connect(str(_db(tmp_path, name))) as con:
@@ -244,9 +252,11 @@ def changed(warehouses: Path) -> dict[str, str]:
     }
     picked["copied_id"] = (tmp_path / "copied_id").read_text()
     (tmp_path / "deleted_day_events").write_text(
-        str(one(
-            f"select count(*) from int_events_validated where event_date = date '{DAY}' - 30 and lead_id is not null"
-        )[0])
+        str(
+            one(
+                f"select count(*) from int_events_validated where event_date = date '{DAY}' - 30 and lead_id is not null"
+            )[0]
+        )
     )
 
     history = events / "history.parquet"
@@ -314,7 +324,8 @@ def test_daily_run_after_changes_outside_the_lookback_equals_full_rebuild(wareho
 
 def test_event_ten_days_late_is_scored(warehouses: Path, changed) -> None:
     stored = _query(
-        warehouses, "changed_incremental",
+        warehouses,
+        "changed_incremental",
         "select event_date, lead_id from int_events_validated where event_id = 'LATE10'",
     )
     assert stored == [(DAY - timedelta(days=10), changed["late_lead"])]
@@ -330,7 +341,8 @@ def test_deleted_events_and_a_deleted_day_no_longer_count(warehouses: Path, chan
     assert int((warehouses / "deleted_day_events").read_text()) > 50
     for table, column in (("int_events_validated", "event_date"), ("int_lead_daily_activity_stored", "activity_date")):
         left = _query(
-            warehouses, "changed_incremental",
+            warehouses,
+            "changed_incremental",
             "select count(*) filter (where day_fingerprint is null), "
             "list(day_fingerprint) filter (where day_fingerprint is not null) "
             f"from {table} where {column} = '{day}'",
@@ -396,6 +408,8 @@ def test_the_next_days_build_keeps_dbts_partial_parse_and_skips_unchanged_seeds(
     logged = log.stat().st_size
     second = build(settings, NEXT_DAY, select=["+stg_crm__leads"])
     next_day_log = log.read_bytes()[logged:].decode(errors="replace")
-    assert "Running with dbt" in next_day_log and "Unable to do partial parsing" not in next_day_log, next_day_log[:2000]
+    assert "Running with dbt" in next_day_log and "Unable to do partial parsing" not in next_day_log, next_day_log[
+        :2000
+    ]
     assert first.count("seed", "success") > 0 and first.count("test", "pass") > second.count("test", "pass") > 0
     assert second.count("seed") == 0

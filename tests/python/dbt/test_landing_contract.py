@@ -73,8 +73,7 @@ def test_custom_landing_column_is_scored_by_a_seed_rule(isolated_dbt: Path, proj
     build(settings, AS_OF)
     with duckdb.connect(str(settings.duckdb_path), read_only=True) as db:
         fired = db.execute(
-            "select lead_id, evidence, final_points from fct_lead_score_points "
-            "where rule_id = 'fit_origin_trade_show'"
+            "select lead_id, evidence, final_points from fct_lead_score_points where rule_id = 'fit_origin_trade_show'"
         ).fetchall()
     assert fired == [("L1", "lead_origin = trade show", Decimal("12.00"))]
 
@@ -92,9 +91,7 @@ def test_unparseable_values_become_null_instead_of_failing(isolated_dbt: Path, p
     settings = make_settings(isolated_dbt, landing, project_dir=project_copy)
     build(settings, AS_OF)
     with duckdb.connect(str(settings.duckdb_path), read_only=True) as db:
-        visits = db.execute(
-            "select lead_id, sum(event_count) from int_lead_daily_activity group by 1"
-        ).fetchall()
+        visits = db.execute("select lead_id, sum(event_count) from int_lead_daily_activity group by 1").fetchall()
     # "Web Visit" is mapped to page_view by value_aliases; "yesterday" is not a timestamp
     assert visits == [("L1", 1)]
 
@@ -143,7 +140,9 @@ def test_typed_parquet_events_score_and_quarantine_like_text(isolated_dbt: Path,
     for kind in ("csv", "parquet"):
         landing = isolated_dbt / f"landing_{kind}"
         write_csv(landing / "leads.csv", "lead_id,email,country", ["L1,ann@example.org,DE", "L2,bob@example.org,US"])
-        events_csv = write_csv(landing / "events.csv", "event_id,lead_id,event_type,occurred_at,duration_seconds", events)
+        events_csv = write_csv(
+            landing / "events.csv", "event_id,lead_id,event_type,occurred_at,duration_seconds", events
+        )
         if kind == "parquet":
             with duckdb.connect() as con:
                 con.execute(
@@ -151,7 +150,11 @@ def test_typed_parquet_events_score_and_quarantine_like_text(isolated_dbt: Path,
                     f"cast(duration_seconds as integer) as duration_seconds from read_csv('{events_csv}', all_varchar = true)) "
                     f"to '{landing / 'events.parquet'}' (format parquet)"
                 )
-                described = dict(con.execute(f"select column_name, column_type from (describe select * from '{landing / 'events.parquet'}')").fetchall())
+                described = dict(
+                    con.execute(
+                        f"select column_name, column_type from (describe select * from '{landing / 'events.parquet'}')"
+                    ).fetchall()
+                )
             assert (described["occurred_at"], described["duration_seconds"]) == ("TIMESTAMP", "INTEGER")
             events_csv.unlink()
         settings = make_settings(isolated_dbt / kind, landing, project_dir=project_copy)
@@ -165,8 +168,12 @@ def test_typed_parquet_events_score_and_quarantine_like_text(isolated_dbt: Path,
                 "from quarantine_events order by all"
             ).fetchall()
     assert scores["parquet"] == scores["csv"]
-    assert quarantined["parquet"] == quarantined["csv"] == [
-        ("E1", "L1", "2026-03-30 11:00:00", "60", "duplicate event_id", True),
-        ("E3", "L2", None, "30", "missing occurred_at", True),
-        ("E4", "L2", "2026-03-28 09:00:00", "-5", "negative duration_seconds", False),
-    ]
+    assert (
+        quarantined["parquet"]
+        == quarantined["csv"]
+        == [
+            ("E1", "L1", "2026-03-30 11:00:00", "60", "duplicate event_id", True),
+            ("E3", "L2", None, "30", "missing occurred_at", True),
+            ("E4", "L2", "2026-03-28 09:00:00", "-5", "negative duration_seconds", False),
+        ]
+    )

@@ -19,9 +19,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from learning_cases import EXPORT_TARGET_SHARE, LEADSCORE, Case, export_case, seeds_digest
 from leadscore.evaluation.backtest import load_observations, one_per_lead
 from leadscore.evaluation.suggest_weights import features_and_rows, fit_weights, probe_rules
+from learning_cases import EXPORT_TARGET_SHARE, LEADSCORE, Case, export_case, seeds_digest
 from learning_data import DRIVERS
 
 
@@ -45,8 +45,11 @@ def event_weight(seeds: Path, event_type: str, page_category: str | None = None)
         if row.get("event_type") == event_type and (page_category is None or row["page_category"] == page_category)
     ]
     strongest = max(rules, key=abs) if rules else 0.0
-    recent = sum(float(r["unit_points"]) for r in _rows(seeds / "engagement_rules.csv")
-                 if r["rule_id"] == f"eng_recent_{event_type}")
+    recent = sum(
+        float(r["unit_points"])
+        for r in _rows(seeds / "engagement_rules.csv")
+        if r["rule_id"] == f"eng_recent_{event_type}"
+    )
     return strongest + recent
 
 
@@ -55,7 +58,10 @@ def test_an_export_gives_a_candidate_with_only_as_of(export: Case) -> None:
     assert export.suggested.returncode == 0, output
     assert "One-off export: every lead is observed on 2026-03-01" in output
     assert {path.name for path in export.candidate.glob("*.csv")} >= {
-        "fit_rules.csv", "behaviour_rules.csv", "engagement_rules.csv", "scoring_models.csv",
+        "fit_rules.csv",
+        "behaviour_rules.csv",
+        "engagement_rules.csv",
+        "scoring_models.csv",
     }
     gain = export.gain
     assert (gain["shape"], gain["days"], gain["window_days"]) == ("export", ["2026-03-01"], 21)
@@ -85,9 +91,11 @@ def test_the_candidate_beats_the_shipped_seeds_and_a_shuffled_control_learns_not
     assert abs(export.gain["holdout_shuffled_control_roc_auc"] - 0.5) <= 0.1
     # rounding to points costs little against the unrounded regression on the same features
     assert export.gain["holdout_regression_roc_auc"] - suggested < 0.03
-    print(f"held-out ROC AUC: shipped {live}, candidate {suggested}, "
-          f"regression {export.gain['holdout_regression_roc_auc']}, "
-          f"shuffled {export.gain['holdout_shuffled_control_roc_auc']}")
+    print(
+        f"held-out ROC AUC: shipped {live}, candidate {suggested}, "
+        f"regression {export.gain['holdout_regression_roc_auc']}, "
+        f"shuffled {export.gain['holdout_shuffled_control_roc_auc']}"
+    )
 
 
 def test_the_mql_threshold_gives_the_configured_share(export: Case) -> None:
@@ -111,8 +119,11 @@ def test_the_candidate_rules_are_ones_a_person_would_merge(export: Case) -> None
     assert best in {("lead_origin", DRIVERS["lead_origin"]), ("occupation", DRIVERS["occupation"])}
     assert points[("occupation", DRIVERS["occupation"])] > 10
     assert points[("occupation", "student")] < 0
-    clicks = [r for r in export.rows("behaviour_rules.csv") + export.rows("engagement_rules.csv")
-              if r["event_type"] == DRIVERS["event_type"]]
+    clicks = [
+        r
+        for r in export.rows("behaviour_rules.csv") + export.rows("engagement_rules.csv")
+        if r["event_type"] == DRIVERS["event_type"]
+    ]
     assert clicks and all(float(r.get("points") or r.get("unit_points")) > 0 for r in clicks)
     # no rule gives 0 points, every description says the new points
     for name in ("fit_rules", "behaviour_rules", "negative_rules", "engagement_rules", "decay_rules"):
@@ -141,7 +152,11 @@ def test_the_candidate_rules_are_ones_a_person_would_merge(export: Case) -> None
 
 def test_the_candidate_is_a_seed_folder_and_the_live_seeds_are_unchanged(export: Case) -> None:
     assert {p.name for p in export.candidate.glob("*.csv")} == {
-        "fit_rules.csv", "behaviour_rules.csv", "negative_rules.csv", "engagement_rules.csv", "decay_rules.csv",
+        "fit_rules.csv",
+        "behaviour_rules.csv",
+        "negative_rules.csv",
+        "engagement_rules.csv",
+        "decay_rules.csv",
         "scoring_models.csv",
     }
     assert seeds_digest(export.project) == export.seeds_before
@@ -151,8 +166,16 @@ def test_every_kind_of_rule_was_on_offer(export: Case) -> None:
     """Learned or not (with the reason): lead source, the export's custom columns, events by page
     category, recent activity, the live rules kept as they are."""
     offered = {row["rule"]: row for row in _rows(export.candidate / "report" / "learned_weights.csv")}
-    for start in ("fit lead_source equals", "fit lead_origin equals", "fit occupation equals", "fit city missing",
-                  "event page_view pricing", "event email_click", "recent email_click", "engagement_rules eng_"):
+    for start in (
+        "fit lead_source equals",
+        "fit lead_origin equals",
+        "fit occupation equals",
+        "fit city missing",
+        "event page_view pricing",
+        "event email_click",
+        "recent email_click",
+        "engagement_rules eng_",
+    ):
         assert any(rule.startswith(start) for rule in offered), start
     # consent is 'no' for every lead: no feature, and the table says why
     assert "fires for 100% of the observed leads: no feature" in offered["fit consent equals no"]["note"]
@@ -184,9 +207,21 @@ def test_the_same_ledger_gives_the_same_rules_and_weights(export: Case) -> None:
 def test_backtest_of_the_candidate_on_the_export(export: Case) -> None:
     out = export.root / "backtest"
     result = subprocess.run(
-        [str(LEADSCORE), "backtest", "--candidate", str(export.candidate), "--as-of", export.planted.as_of.isoformat(),
-         "--out", str(out)],
-        capture_output=True, text=True, timeout=900, env=export.env, cwd=export.root,
+        [
+            str(LEADSCORE),
+            "backtest",
+            "--candidate",
+            str(export.candidate),
+            "--as-of",
+            export.planted.as_of.isoformat(),
+            "--out",
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=900,
+        env=export.env,
+        cwd=export.root,
     )
     output = result.stdout + result.stderr
     assert result.returncode == 0, output

@@ -24,8 +24,11 @@ def history(tmp_path_factory: pytest.TempPathFactory) -> Case:
 
 def landed_days(case: Case, stage: str = "sql") -> dict[str, date]:
     with (case.root / "landing" / "lifecycle.csv").open(newline="") as handle:
-        return {row["lead_id"]: date.fromisoformat(row["entered_at"][:10]) for row in csv.DictReader(handle)
-                if row["stage"] == stage}
+        return {
+            row["lead_id"]: date.fromisoformat(row["entered_at"][:10])
+            for row in csv.DictReader(handle)
+            if row["stage"] == stage
+        }
 
 
 def created_days(case: Case) -> dict[str, date]:
@@ -63,8 +66,11 @@ def test_each_lead_is_observed_on_its_latest_day_before_it_converted(history: Ca
         assert observed == max(day for day in scored if day < sql_day), row
         assert row["converted"] == str(sql_day <= observed + timedelta(days=90)), row
     # every lead that existed on a scored day before its sql is observed
-    observable = {lead for lead, created in created_on.items()
-                  if any(created <= day < converted_on.get(lead, date.max) for day in scored)}
+    observable = {
+        lead
+        for lead, created in created_on.items()
+        if any(created <= day < converted_on.get(lead, date.max) for day in scored)
+    }
     assert set(leads) == observable
 
 
@@ -77,5 +83,7 @@ def test_the_candidate_beats_the_shipped_seeds_on_held_out_leads(history: Case) 
     (threshold,) = gain["thresholds"].values()
     assert threshold["rule"].startswith("best F1 for sql within 90 days")
     assert 0 < gain["holdout"]["mqls"]["suggested"] < gain["holdout"]["observations"]["suggested"]
-    print(f"history held-out ROC AUC: shipped {live}, candidate {suggested}, "
-          f"regression {gain['holdout_regression_roc_auc']}, shuffled {gain['holdout_shuffled_control_roc_auc']}")
+    print(
+        f"history held-out ROC AUC: shipped {live}, candidate {suggested}, "
+        f"regression {gain['holdout_regression_roc_auc']}, shuffled {gain['holdout_shuffled_control_roc_auc']}"
+    )

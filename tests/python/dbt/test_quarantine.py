@@ -25,73 +25,73 @@ STAGE_LEADS = [f"LC{n}" for n in range(1, 9)]
 LEAD_ROWS = [
     *(f"{lead},{lead.lower()}@example.org,2026-01-01 09:00:00,A001,," for lead in GOOD_LEADS),
     *(f"{lead},{lead.lower()}@example.org,2026-01-01 09:00:00,,," for lead in EVENT_LEADS + STAGE_LEADS),
-    ",nobody@example.org,2026-01-01 09:00:00,,,",                # missing lead_id
-    "DUP1,first@example.org,2026-01-01 09:00:00,,,",              # kept: earliest created
-    "DUP1,second@example.org,2026-02-01 09:00:00,,,",             # duplicate lead_id
-    "FUT1,fut1@example.org,2030-01-01 09:00:00,,,",               # created in the future
-    "MULTI1,not an email,2030-01-01 09:00:00,,,",                 # future wins over the e-mail
-    "MAIL1,not-an-email,2026-01-01 09:00:00,,,",                  # malformed email
-    "MAIL2,ann smith@example.org,2026-01-01 09:00:00,,,",         # malformed email (space)
-    "MAIL3,ann@example,2026-01-01 09:00:00,,,",                   # malformed email (no domain dot)
-    "DATE1,date1@example.org,soon,,,",                            # unparseable created_at
-    "OLD1,old1@example.org,1999-12-31 09:00:00,,,",               # created_at before 2000
-    "BUD1,bud1@example.org,2026-01-01 09:00:00,,lots,",           # unparseable budget
-    "BUD2,bud2@example.org,2026-01-01 09:00:00,,5000,",           # good budget
-    "LATE1,late1@example.org,2026-06-01 09:00:00,,,",             # after the as-of day: not bad
-    "ACC1,acc1@example.org,2026-01-01 09:00:00,NEG1,,",           # account with negative head count
-    "ACC2,acc2@example.org,2026-01-01 09:00:00,DUPA,,",           # account exported twice
-    "\u200b,zw@example.org,2026-01-01 09:00:00,,,",               # an id of a zero-width space: missing
-    " \u00a0\t,nbsp@example.org,2026-01-01 09:00:00,,,",           # an id of blanks: missing
+    ",nobody@example.org,2026-01-01 09:00:00,,,",  # missing lead_id
+    "DUP1,first@example.org,2026-01-01 09:00:00,,,",  # kept: earliest created
+    "DUP1,second@example.org,2026-02-01 09:00:00,,,",  # duplicate lead_id
+    "FUT1,fut1@example.org,2030-01-01 09:00:00,,,",  # created in the future
+    "MULTI1,not an email,2030-01-01 09:00:00,,,",  # future wins over the e-mail
+    "MAIL1,not-an-email,2026-01-01 09:00:00,,,",  # malformed email
+    "MAIL2,ann smith@example.org,2026-01-01 09:00:00,,,",  # malformed email (space)
+    "MAIL3,ann@example,2026-01-01 09:00:00,,,",  # malformed email (no domain dot)
+    "DATE1,date1@example.org,soon,,,",  # unparseable created_at
+    "OLD1,old1@example.org,1999-12-31 09:00:00,,,",  # created_at before 2000
+    "BUD1,bud1@example.org,2026-01-01 09:00:00,,lots,",  # unparseable budget
+    "BUD2,bud2@example.org,2026-01-01 09:00:00,,5000,",  # good budget
+    "LATE1,late1@example.org,2026-06-01 09:00:00,,,",  # after the as-of day: not bad
+    "ACC1,acc1@example.org,2026-01-01 09:00:00,NEG1,,",  # account with negative head count
+    "ACC2,acc2@example.org,2026-01-01 09:00:00,DUPA,,",  # account exported twice
+    "\u200b,zw@example.org,2026-01-01 09:00:00,,,",  # an id of a zero-width space: missing
+    " \u00a0\t,nbsp@example.org,2026-01-01 09:00:00,,,",  # an id of blanks: missing
 ]
 
 ACCOUNT_ROWS = [
     *(f"A{n:03d},Company {n},c{n}.example,software,100,1000000" for n in range(1, 61)),
-    ",No Id Inc,noid.example,software,10,100",                    # missing account_id
-    "DUPA,Alpha,alpha.example,software,50,100",                   # kept: first by name
-    "DUPA,Beta,beta.example,software,70,100",                     # duplicate account_id
-    "NEG1,Negative Co,neg.example,software,-5,100",               # negative employee_count
-    "EMP1,Many Co,many.example,software,many,100",                # unparseable employee_count
-    "REV1,Rich Co,rich.example,software,10,a lot",                # unparseable annual_revenue
+    ",No Id Inc,noid.example,software,10,100",  # missing account_id
+    "DUPA,Alpha,alpha.example,software,50,100",  # kept: first by name
+    "DUPA,Beta,beta.example,software,70,100",  # duplicate account_id
+    "NEG1,Negative Co,neg.example,software,-5,100",  # negative employee_count
+    "EMP1,Many Co,many.example,software,many,100",  # unparseable employee_count
+    "REV1,Rich Co,rich.example,software,10,a lot",  # unparseable annual_revenue
 ]
 
 EVENT_ROWS = [
-    *(
-        f"EG{lead}{n},{lead},page_view,2026-03-1{n} 10:00:00,,10"
-        for lead in GOOD_LEADS
-        for n in range(3)
-    ),
-    "E01,,page_view,2026-03-10 10:00:00,,10",                     # missing lead_id
-    "E02,NOPE,page_view,2026-03-10 10:00:00,,10",                 # unknown lead
-    "E03,EV03,teleport,2026-03-10 10:00:00,,10",                  # unknown event_type
-    "E04,EV04,page_view,,,10",                                    # missing occurred_at
-    "E05,EV05,page_view,yesterday,,10",                           # unparseable occurred_at
-    "E06,EV06,page_view,2030-01-01 10:00:00,,10",                 # occurred_at in the future
-    "E07,EV07,page_view,1999-06-01 10:00:00,,10",                 # occurred_at before 2000
-    "E08,EV08,page_view,2026-03-10 10:00:00,,10",                 # kept copy
-    "E08,EV08,page_view,2026-03-10 10:00:00,,10",                 # duplicate event_id
-    "E09,EV09,page_view,2026-03-10 10:00:00,,long",               # unparseable duration_seconds
-    "E10,EV10,page_view,2026-03-10 10:00:00,,-30",                # negative duration_seconds
-    "E11,EV11,page_view,2026-06-01 10:00:00,,10",                 # after the as-of day: not bad
-    ",EV12,page_view,2026-03-10 10:00:00,,10",                    # no event_id: never a duplicate
+    *(f"EG{lead}{n},{lead},page_view,2026-03-1{n} 10:00:00,,10" for lead in GOOD_LEADS for n in range(3)),
+    "E01,,page_view,2026-03-10 10:00:00,,10",  # missing lead_id
+    "E02,NOPE,page_view,2026-03-10 10:00:00,,10",  # unknown lead
+    "E03,EV03,teleport,2026-03-10 10:00:00,,10",  # unknown event_type
+    "E04,EV04,page_view,,,10",  # missing occurred_at
+    "E05,EV05,page_view,yesterday,,10",  # unparseable occurred_at
+    "E06,EV06,page_view,2030-01-01 10:00:00,,10",  # occurred_at in the future
+    "E07,EV07,page_view,1999-06-01 10:00:00,,10",  # occurred_at before 2000
+    "E08,EV08,page_view,2026-03-10 10:00:00,,10",  # kept copy
+    "E08,EV08,page_view,2026-03-10 10:00:00,,10",  # duplicate event_id
+    "E09,EV09,page_view,2026-03-10 10:00:00,,long",  # unparseable duration_seconds
+    "E10,EV10,page_view,2026-03-10 10:00:00,,-30",  # negative duration_seconds
+    "E11,EV11,page_view,2026-06-01 10:00:00,,10",  # after the as-of day: not bad
+    ",EV12,page_view,2026-03-10 10:00:00,,10",  # no event_id: never a duplicate
     ",EV12,page_view,2026-03-10 10:00:00,,10",
-    "E13,EV13,page_view,soon,,10",                                # bad copy of E13
-    "E13,EV13,page_view,2026-03-10 10:00:00,,10",                 # good copy: scored, not a duplicate
-    "E14,EV14,Web Visit,2026-03-10 10:00:00,,10",                 # alias: good
-    "E15,\ufeffEV15\u200b ,page_view,2026-03-10 10:00:00,,10",      # blanks around the id: good
+    "E13,EV13,page_view,soon,,10",  # bad copy of E13
+    "E13,EV13,page_view,2026-03-10 10:00:00,,10",  # good copy: scored, not a duplicate
+    "E14,EV14,Web Visit,2026-03-10 10:00:00,,10",  # alias: good
+    "E15,\ufeffEV15\u200b ,page_view,2026-03-10 10:00:00,,10",  # blanks around the id: good
 ]
 
 STAGE_ROWS = [
-    *(f"{lead},{stage},2026-03-1{n} 10:00:00," for lead in GOOD_LEADS for n, stage in enumerate(["sql", "opportunity"])),
-    ",won,2026-03-10 10:00:00,",                                  # missing lead_id
-    "NOPE,won,2026-03-10 10:00:00,",                              # unknown lead
-    "LC1,limbo,2026-03-10 10:00:00,",                             # unknown stage
-    "LC2,Closed Won,2026-03-10 10:00:00,",                        # alias: good
-    "LC3,won,1999-01-01 10:00:00,",                               # entered_at before 2000
-    "LC4,won,soon,",                                              # unparseable entered_at
-    "LC5,won,,",                                                  # empty entered_at
-    "LC6,won,2026-03-10 10:00:00,went well",                      # good
-    "LC7,won,infinity,",                                          # entered_at in the future
-    "LC8,won,2099-01-01 10:00:00,",                               # entered_at in the future
+    *(
+        f"{lead},{stage},2026-03-1{n} 10:00:00,"
+        for lead in GOOD_LEADS
+        for n, stage in enumerate(["sql", "opportunity"])
+    ),
+    ",won,2026-03-10 10:00:00,",  # missing lead_id
+    "NOPE,won,2026-03-10 10:00:00,",  # unknown lead
+    "LC1,limbo,2026-03-10 10:00:00,",  # unknown stage
+    "LC2,Closed Won,2026-03-10 10:00:00,",  # alias: good
+    "LC3,won,1999-01-01 10:00:00,",  # entered_at before 2000
+    "LC4,won,soon,",  # unparseable entered_at
+    "LC5,won,,",  # empty entered_at
+    "LC6,won,2026-03-10 10:00:00,went well",  # good
+    "LC7,won,infinity,",  # entered_at in the future
+    "LC8,won,2099-01-01 10:00:00,",  # entered_at in the future
 ]
 
 # Every quarantined row, and nothing else: (source, key, reason, is_dropped). The key is the raw
@@ -146,9 +146,7 @@ KEYS = {
 
 def write_landing(landing: Path, events: list[str] = EVENT_ROWS) -> None:
     write_csv(landing / "leads.csv", "lead_id,email,created_at,account_id,budget,job_title", LEAD_ROWS)
-    write_csv(
-        landing / "accounts.csv", "account_id,name,domain,industry,employee_count,annual_revenue", ACCOUNT_ROWS
-    )
+    write_csv(landing / "accounts.csv", "account_id,name,domain,industry,employee_count,annual_revenue", ACCOUNT_ROWS)
     write_csv(landing / "events.csv", "event_id,lead_id,event_type,occurred_at,page_url,duration_seconds", events)
     write_csv(landing / "lifecycle.csv", "lead_id,stage,entered_at,reason", STAGE_ROWS)
 
@@ -182,10 +180,7 @@ def test_quarantine_counts_for_the_run_summary(built: Settings) -> None:
 
 
 def quarantined(db: duckdb.DuckDBPyConnection) -> list[tuple]:
-    parts = [
-        f"select '{source}', {key}, reason, is_dropped from quarantine_{source}"
-        for source, key in KEYS.items()
-    ]
+    parts = [f"select '{source}', {key}, reason, is_dropped from quarantine_{source}" for source, key in KEYS.items()]
     return sorted(db.execute(" union all ".join(parts)).fetchall())
 
 
@@ -207,48 +202,84 @@ def test_bad_row_is_quarantined_with_its_reason(
 SCORING = {
     "missing lead_id not scored": ("select count(*) from int_leads_enriched where email = 'nobody@example.org'", 0),
     "duplicate lead scored once, earliest copy": (
-        "select count(*), min(email) from int_leads_enriched where lead_id = 'DUP1'", (1, "first@example.org")),
+        "select count(*), min(email) from int_leads_enriched where lead_id = 'DUP1'",
+        (1, "first@example.org"),
+    ),
     "future lead not scored": ("select count(*) from fct_lead_scores where lead_id in ('FUT1', 'MULTI1')", 0),
     "malformed email scored without email": (
-        "select count(*), count(email) from int_leads_enriched where lead_id in ('MAIL1', 'MAIL2', 'MAIL3')", (3, 0)),
+        "select count(*), count(email) from int_leads_enriched where lead_id in ('MAIL1', 'MAIL2', 'MAIL3')",
+        (3, 0),
+    ),
     "malformed email lead has a score": (
-        "select count(distinct lead_id) from fct_lead_scores where lead_id in ('MAIL1', 'MAIL2', 'MAIL3')", 3),
+        "select count(distinct lead_id) from fct_lead_scores where lead_id in ('MAIL1', 'MAIL2', 'MAIL3')",
+        3,
+    ),
     "unparseable created_at scored without date": (
-        "select count(*), count(created_at) from int_leads_enriched where lead_id = 'DATE1'", (1, 0)),
+        "select count(*), count(created_at) from int_leads_enriched where lead_id = 'DATE1'",
+        (1, 0),
+    ),
     "created before 2000 scored without date": (
-        "select count(*), count(created_at) from int_leads_enriched where lead_id = 'OLD1'", (1, 0)),
+        "select count(*), count(created_at) from int_leads_enriched where lead_id = 'OLD1'",
+        (1, 0),
+    ),
     "unparseable budget scored without budget": (
-        "select count(*), count(budget) from int_leads_enriched where lead_id = 'BUD1'", (1, 0)),
+        "select count(*), count(budget) from int_leads_enriched where lead_id = 'BUD1'",
+        (1, 0),
+    ),
     "good budget kept": ("select budget from int_leads_enriched where lead_id = 'BUD2'", 5000),
     "lead created after as-of: not bad, not yet scored": (
-        "select count(*) from int_leads_enriched where lead_id = 'LATE1'", 0),
+        "select count(*) from int_leads_enriched where lead_id = 'LATE1'",
+        0,
+    ),
     "negative head count read as unknown": (
-        "select count(*), count(account_employee_count) from int_leads_enriched where lead_id = 'ACC1'", (1, 0)),
+        "select count(*), count(account_employee_count) from int_leads_enriched where lead_id = 'ACC1'",
+        (1, 0),
+    ),
     "duplicate account joined once, first copy": (
-        "select count(*), min(company_name) from int_leads_enriched where lead_id = 'ACC2'", (1, "Alpha")),
+        "select count(*), min(company_name) from int_leads_enriched where lead_id = 'ACC2'",
+        (1, "Alpha"),
+    ),
     "every good lead scored": (
-        f"select count(distinct lead_id) from fct_lead_scores where lead_id like 'G%'", len(GOOD_LEADS)),
+        "select count(distinct lead_id) from fct_lead_scores where lead_id like 'G%'",
+        len(GOOD_LEADS),
+    ),
     "good events all counted": (
-        "select sum(event_count) from int_lead_daily_activity where lead_id like 'G%'", 3 * len(GOOD_LEADS)),
+        "select sum(event_count) from int_lead_daily_activity where lead_id like 'G%'",
+        3 * len(GOOD_LEADS),
+    ),
     "unknown event type not counted": ("select count(*) from int_lead_daily_activity where lead_id = 'EV03'", 0),
     "missing occurred_at not counted": ("select count(*) from int_lead_daily_activity where lead_id = 'EV04'", 0),
     "unparseable occurred_at not counted": ("select count(*) from int_lead_daily_activity where lead_id = 'EV05'", 0),
     "future event not counted": ("select count(*) from int_lead_daily_activity where lead_id = 'EV06'", 0),
     "event before 2000 not counted": ("select count(*) from int_lead_daily_activity where lead_id = 'EV07'", 0),
     "duplicate event counted once": (
-        "select sum(event_count), sum(duration_seconds) from int_lead_daily_activity where lead_id = 'EV08'", (1, 10)),
+        "select sum(event_count), sum(duration_seconds) from int_lead_daily_activity where lead_id = 'EV08'",
+        (1, 10),
+    ),
     "unparseable duration counted without duration": (
-        "select sum(event_count), sum(duration_seconds) from int_lead_daily_activity where lead_id = 'EV09'", (1, 0)),
+        "select sum(event_count), sum(duration_seconds) from int_lead_daily_activity where lead_id = 'EV09'",
+        (1, 0),
+    ),
     "negative duration counted without duration": (
-        "select sum(event_count), sum(duration_seconds) from int_lead_daily_activity where lead_id = 'EV10'", (1, 0)),
+        "select sum(event_count), sum(duration_seconds) from int_lead_daily_activity where lead_id = 'EV10'",
+        (1, 0),
+    ),
     "event after as-of: not bad, not yet counted": (
-        "select count(*) from int_lead_daily_activity where lead_id = 'EV11'", 0),
+        "select count(*) from int_lead_daily_activity where lead_id = 'EV11'",
+        0,
+    ),
     "events without id are never duplicates": (
-        "select sum(event_count) from int_lead_daily_activity where lead_id = 'EV12'", 2),
+        "select sum(event_count) from int_lead_daily_activity where lead_id = 'EV12'",
+        2,
+    ),
     "good copy of an event with a bad copy counted once": (
-        "select sum(event_count) from int_lead_daily_activity where lead_id = 'EV13'", 1),
+        "select sum(event_count) from int_lead_daily_activity where lead_id = 'EV13'",
+        1,
+    ),
     "aliased event type counted": (
-        "select event_type, event_count from int_lead_daily_activity where lead_id = 'EV14'", ("page_view", 1)),
+        "select event_type, event_count from int_lead_daily_activity where lead_id = 'EV14'",
+        ("page_view", 1),
+    ),
     "unknown stage not used": ("select stage_reached from fct_lead_scores where lead_id = 'LC1'", "lead"),
     "aliased stage used": ("select stage_reached from fct_lead_scores where lead_id = 'LC2'", "won"),
     "stage before 2000 not used": ("select stage_reached from fct_lead_scores where lead_id = 'LC3'", "lead"),
@@ -256,11 +287,17 @@ SCORING = {
     "empty stage date not used": ("select stage_reached from fct_lead_scores where lead_id = 'LC5'", "lead"),
     "good stage used": ("select stage_reached from fct_lead_scores where lead_id = 'LC6'", "won"),
     "future stage dates not used": (
-        "select count(*) from fct_lead_scores where lead_id in ('LC7', 'LC8') and stage_reached = 'lead'", 2),
+        "select count(*) from fct_lead_scores where lead_id in ('LC7', 'LC8') and stage_reached = 'lead'",
+        2,
+    ),
     "ids of blanks and zero-width characters not scored": (
-        "select count(*) from int_leads_enriched where email in ('zw@example.org', 'nbsp@example.org')", 0),
+        "select count(*) from int_leads_enriched where email in ('zw@example.org', 'nbsp@example.org')",
+        0,
+    ),
     "blanks around an id are not part of it": (
-        "select sum(event_count) from int_lead_daily_activity where lead_id = 'EV15'", 1),
+        "select sum(event_count) from int_lead_daily_activity where lead_id = 'EV15'",
+        1,
+    ),
 }
 
 
@@ -349,7 +386,14 @@ def _values_out_of_range(seeds: Path) -> tuple[str, ...]:
 
 @pytest.mark.parametrize(
     "breakage",
-    [_duplicate_rule, _unknown_event_type, _thresholds_out_of_order, _non_numeric_points, _empty_seed, _values_out_of_range],
+    [
+        _duplicate_rule,
+        _unknown_event_type,
+        _thresholds_out_of_order,
+        _non_numeric_points,
+        _empty_seed,
+        _values_out_of_range,
+    ],
 )
 def test_bad_seed_fails_before_any_model_is_built(isolated_dbt: Path, project_copy: Path, breakage) -> None:
     named = breakage(project_copy / "seeds")

@@ -1,5 +1,5 @@
 """Score calibration (rpt_score_band_conversion, rpt_score_threshold_curve) and the conversion
-probability (int_score_probability_bins, fct_lead_scores.conversion_probability) on real DuckDB
+probability (dim_score_probability_bins, fct_lead_scores.conversion_probability) on real DuckDB
 builds: a hand-made landing set whose numbers are worked out below, and demo data recomputed here
 in plain Python from the score history, the raw lifecycle file and the probability_settings seed
 (bins, smoothing and pool-adjacent-violators written again, the textbook way)."""
@@ -20,8 +20,8 @@ import duckdb
 import pytest
 
 from conftest import PROJECT_DIR, make_settings, write_csv
-from leadscore.running.dbt_runner import build
 from leadscore.demo.demo_data import generate_demo_data
+from leadscore.running.dbt_runner import build
 
 WINDOW_DAYS = 90  # report_settings.conversion_window_days
 # Stages at or beyond sql (lifecycle_stages rank >= 2): a lead won without a sql record converted.
@@ -83,9 +83,15 @@ PROFILES = {
 }
 HAND_SCORES = {"NEG": Decimal("-40.00"), "LOW": Decimal("7.00"), "HIGH": Decimal("25.00")}
 HAND_LEADS = {
-    "N1": "NEG", "N2": "NEG", "N3": "NEG",
-    "L1": "LOW", "L2": "LOW", "L3": "LOW",
-    "H1": "HIGH", "H2": "HIGH", "H3": "HIGH",
+    "N1": "NEG",
+    "N2": "NEG",
+    "N3": "NEG",
+    "L1": "LOW",
+    "L2": "LOW",
+    "L3": "LOW",
+    "H1": "HIGH",
+    "H2": "HIGH",
+    "H3": "HIGH",
 }
 # Day 1 + 90 days is 2026-04-05: sql up to the end of that day counts.
 HAND_STAGES = [
@@ -126,12 +132,17 @@ def test_hand_made_history_gives_the_bands_and_threshold_worked_out_by_hand(cali
     # Day 2 is too recent (10 days left of the window); L3 was at sql on day 1. Eight
     # observations, four converted (N1, L2, H1, H2): base rate 0.5.
     observations = rows(
-        database, "select lead_id, observed_on, converted from int_score_observations order by lead_id"
+        database, "select lead_id, observed_on, converted from fct_lead_score_observations order by lead_id"
     )
     assert observations == [
-        ("H1", DAY_1, True), ("H2", DAY_1, True), ("H3", DAY_1, False),
-        ("L1", DAY_1, False), ("L2", DAY_1, True),
-        ("N1", DAY_1, True), ("N2", DAY_1, False), ("N3", DAY_1, False),
+        ("H1", DAY_1, True),
+        ("H2", DAY_1, True),
+        ("H3", DAY_1, False),
+        ("L1", DAY_1, False),
+        ("L2", DAY_1, True),
+        ("N1", DAY_1, True),
+        ("N2", DAY_1, False),
+        ("N3", DAY_1, False),
     ]
 
     d = Decimal
@@ -168,7 +179,7 @@ def test_hand_made_history_gives_the_bands_and_threshold_worked_out_by_hand(cali
     assert rows(
         database,
         "select training_set, bin_number, observations, conversion_probability, set_converted_leads, is_calibrated "
-        "from int_score_probability_bins where training_set = 'all'",
+        "from dim_score_probability_bins where training_set = 'all'",
     ) == [("all", 1, 8, d("0.5000"), 4, False)]
     # so no lead has a probability: on day 2 N2, N3 (rejected) and H3 are open and say why
     reasons = dict(rows(database, "select lead_id, conversion_probability_reason from fct_lead_scores"))
@@ -328,7 +339,10 @@ def learn_bins(observed: list[tuple], settings: dict[str, int]) -> dict:
     rates = [Fraction(block[0]) / block[1] for block in blocks for _ in range(block[2])]
     for number, (item, rate) in enumerate(zip(bins, rates, strict=True), start=1):
         item.update(
-            number=number, band_min=min(item["scores"]), band_max=max(item["scores"]), probability=rate,
+            number=number,
+            band_min=min(item["scores"]),
+            band_max=max(item["scores"]),
+            probability=rate,
             lower=min(item["scores"]) if number > 1 else None,
         )
     for item, following in zip(bins, bins[1:] + [None]):
@@ -339,7 +353,8 @@ def learn_bins(observed: list[tuple], settings: dict[str, int]) -> dict:
 
 def bin_of(learned: dict, score: Decimal) -> dict:
     (found,) = [
-        item for item in learned["bins"]
+        item
+        for item in learned["bins"]
         if (item["lower"] is None or score >= item["lower"]) and (item["upper"] is None or score < item["upper"])
     ]
     return found
@@ -441,7 +456,7 @@ def test_demo_calibration_matches_an_independent_recomputation(calibration_only:
             """
             select model_id, training_set, bin_number, lower_bound, upper_bound, band_min, band_max,
                 observations, conversions, conversion_probability, is_calibrated
-            from int_score_probability_bins
+            from dim_score_probability_bins
             """,
         )
     }
@@ -449,8 +464,14 @@ def test_demo_calibration_matches_an_independent_recomputation(calibration_only:
         table_bins,
         {
             (model_id, training_set, item["number"]): (
-                item["lower"], item["upper"], item["band_min"], item["band_max"], len(item["outcomes"]),
-                sum(item["outcomes"]), shown(item["probability"]), found["calibrated"],
+                item["lower"],
+                item["upper"],
+                item["band_min"],
+                item["band_max"],
+                len(item["outcomes"]),
+                sum(item["outcomes"]),
+                shown(item["probability"]),
+                found["calibrated"],
             )
             for (model_id, training_set), found in learned.items()
             for item in found["bins"]
@@ -473,7 +494,8 @@ def test_demo_calibration_matches_an_independent_recomputation(calibration_only:
             expected_leads[(lead_id, model_id)] = (None, ALREADY_CONVERTED)
         elif live is None:
             expected_leads[(lead_id, model_id)] = (
-                None, f"no outcomes yet: no score of this model is {WINDOW_DAYS} days old (leadscore backfill scores past days)"
+                None,
+                f"no outcomes yet: no score of this model is {WINDOW_DAYS} days old (leadscore backfill scores past days)",
             )
         elif not live["calibrated"]:
             expected_leads[(lead_id, model_id)] = (
@@ -486,7 +508,8 @@ def test_demo_calibration_matches_an_independent_recomputation(calibration_only:
     table_leads = {
         (lead_id, model_id): (probability, reason)
         for lead_id, model_id, probability, reason in rows(
-            database, "select lead_id, model_id, conversion_probability, conversion_probability_reason from fct_lead_scores"
+            database,
+            "select lead_id, model_id, conversion_probability, conversion_probability_reason from fct_lead_scores",
         )
     }
     assert_same(table_leads, expected_leads)
@@ -521,9 +544,7 @@ def test_demo_calibration_matches_an_independent_recomputation(calibration_only:
     }
 
     def pooled(selected: range) -> Fraction:
-        return Fraction(
-            sum(deciles[decile][1] for decile in selected), sum(deciles[decile][0] for decile in selected)
-        )
+        return Fraction(sum(deciles[decile][1] for decile in selected), sum(deciles[decile][0] for decile in selected))
 
     assert pooled(range(10, 11)) > pooled(range(1, 2))
     assert pooled(range(6, 11)) > pooled(range(1, 6))

@@ -12,8 +12,8 @@ import duckdb
 import pytest
 
 from conftest import make_settings
-from leadscore.running.dbt_runner import build
 from leadscore.demo.demo_data import generate_demo_data
+from leadscore.running.dbt_runner import build
 
 DAY_2 = date(2026, 6, 30)
 DAY_1 = DAY_2 - timedelta(days=1)
@@ -22,8 +22,6 @@ DAY_1 = DAY_2 - timedelta(days=1)
 SELECTION = ["+rpt_sales_priority", "+fct_account_scores", "account_scoring", "account_grade_bands"]
 SALES_STAGES = {"sql", "opportunity", "won", "lost", "rejected"}
 REACHED_SQL = {"sql", "opportunity", "won", "lost"}
-
-pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
@@ -62,12 +60,16 @@ def test_priority_list_ranks_open_mqls_and_explains_them(selected_build: Path, d
         share, size = db.execute("select near_mql_share, priority_list_size from report_settings").fetchone()
         scores = rows(db, "select * from fct_lead_scores")
         listed = rows(db, "select * from rpt_sales_priority order by model_id, priority_rank")
-        ledger = rows(db, "select lead_id, model_id, rule_id, rule_description, evidence, final_points from fct_lead_score_points")
+        ledger = rows(
+            db, "select lead_id, model_id, rule_id, rule_description, evidence, final_points from fct_lead_score_points"
+        )
         day_1 = {
             (row["lead_id"], row["model_id"]): row["total_score"]
             for row in rows(db, f"select * from fct_lead_score_history where as_of_date = '{DAY_1}'")
         }
-        changes = rows(db, f"select lead_id, model_id, rule_id from fct_lead_score_changes where as_of_date = '{DAY_2}'")
+        changes = rows(
+            db, f"select lead_id, model_id, rule_id from fct_lead_score_changes where as_of_date = '{DAY_2}'"
+        )
 
     # the list is exactly the open MQLs, then near-MQLs, by score, then latest activity, then id
     expected: dict[str, list[dict]] = defaultdict(list)
@@ -135,9 +137,13 @@ def account_rollup(db: duckdb.DuckDBPyConnection) -> dict[tuple[str, str], dict]
     leads at sql or beyond and leads that have been an MQL on some scored day."""
     ever_mql = {
         (lead_id, model_id)
-        for lead_id, model_id in db.execute("select distinct lead_id, model_id from fct_lead_score_history where is_mql").fetchall()
+        for lead_id, model_id in db.execute(
+            "select distinct lead_id, model_id from fct_lead_score_history where is_mql"
+        ).fetchall()
     }
-    accounts: dict[tuple[str, str], dict] = defaultdict(lambda: {"totals": [], "mqls": 0, "sqls": 0, "ever_mqls": 0, "ever_mqls_sql": 0})
+    accounts: dict[tuple[str, str], dict] = defaultdict(
+        lambda: {"totals": [], "mqls": 0, "sqls": 0, "ever_mqls": 0, "ever_mqls_sql": 0}
+    )
     for score in rows(db, "select * from fct_lead_scores where account_id is not null"):
         account = accounts[(score["account_id"], score["model_id"])]
         account["totals"].append(score["total_score"])
@@ -168,7 +174,11 @@ def test_account_scores_follow_the_account_scoring_seed(
     for key, account in expected.items():
         engaged = sum(total >= 100 for total in account["totals"])
         row = got[key]
-        assert (row["account_score"], row["engaged_leads"], row["leads"]) == (engaged, engaged, len(account["totals"])), key
+        assert (row["account_score"], row["engaged_leads"], row["leads"]) == (
+            engaged,
+            engaged,
+            len(account["totals"]),
+        ), key
         assert row["account_grade"] == grade(Decimal(engaged), default_bands), key
         assert (row["mqls"], row["sqls_ever"]) == (account["mqls"], account["sqls"]), key
         rate = None

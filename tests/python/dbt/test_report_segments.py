@@ -21,8 +21,8 @@ import duckdb
 import pytest
 
 from conftest import PROJECT_DIR, make_settings, plant_rows
-from leadscore.running.dbt_runner import build
 from leadscore.demo.demo_data import generate_demo_data
+from leadscore.running.dbt_runner import build
 
 END_DATE = date(2026, 11, 26)
 SCORED_DAYS = [date(2026, 9, 26), date(2026, 10, 26), END_DATE]
@@ -30,9 +30,15 @@ SCORED_DAYS = [date(2026, 9, 26), date(2026, 10, 26), END_DATE]
 # Won without a sql or opportunity record, with no account and a country nobody knows: it must
 # count as sql, opportunity and won, and in the 'unknown' industry, size, country and region.
 WON_ONLY_LEAD = {
-    "lead_id": "P_WON_ONLY", "email": "won@planted-co.example", "created_at": "2026-06-01 09:00:00",
-    "company_name": "Planted Co", "job_title": "Head of Finance", "seniority": "director",
-    "department": "finance", "country": "Atlantis", "lead_source": "partner",
+    "lead_id": "P_WON_ONLY",
+    "email": "won@planted-co.example",
+    "created_at": "2026-06-01 09:00:00",
+    "company_name": "Planted Co",
+    "job_title": "Head of Finance",
+    "seniority": "director",
+    "department": "finance",
+    "country": "Atlantis",
+    "lead_source": "partner",
 }
 WON_ONLY_STAGES = [{"lead_id": "P_WON_ONLY", "stage": "won", "entered_at": "2026-10-01 12:00:00"}]
 
@@ -143,7 +149,9 @@ lead_segments as (
 )
 """.format(facts="lead_id, is_mql, is_sql, is_opportunity, is_won, created_on, sql_on, won_on")
 
-EXPECTED_SQL = SEGMENT_LEADS_SQL + """
+EXPECTED_SQL = (
+    SEGMENT_LEADS_SQL
+    + """
 select
     dimension,
     coalesce(value, 'unknown') as value,
@@ -156,12 +164,16 @@ select
 from lead_segments
 group by all
 """
+)
 
 # One row per segment and lead: its creation, sql and won days.
-LEAD_DAYS_SQL = SEGMENT_LEADS_SQL + """
+LEAD_DAYS_SQL = (
+    SEGMENT_LEADS_SQL
+    + """
 select distinct dimension, coalesce(value, 'unknown') as value, lead_id, created_on, sql_on, won_on
 from lead_segments
 """
+)
 
 COHORTS_SQL = """
 select coalesce(lead_source, 'unknown'), strftime(date_trunc('month', cast(created_at as timestamp)), '%Y-%m-%d'), count(distinct lead_id)
@@ -202,8 +214,10 @@ def days_from_creation(rows: list[tuple]) -> dict[tuple[str, str], tuple]:
     half, ninety = Fraction(1, 2), Fraction(9, 10)
     return {
         key: (
-            percentile(to_sql[key], half), percentile(to_sql[key], ninety),
-            percentile(to_won[key], half), percentile(to_won[key], ninety),
+            percentile(to_sql[key], half),
+            percentile(to_sql[key], ninety),
+            percentile(to_won[key], half),
+            percentile(to_won[key], ninety),
         )
         for key in {(row[0], row[1]) for row in rows}
     }
@@ -247,7 +261,14 @@ def check_conversion_by_segment(db: duckdb.DuckDBPyConnection, landing: Path) ->
 
     expected = {
         (dimension, value): (
-            leads, mqls, sqls, opportunities, won, rate(reaching, mqls), rate(sqls, leads), rate(won, leads),
+            leads,
+            mqls,
+            sqls,
+            opportunities,
+            won,
+            rate(reaching, mqls),
+            rate(sqls, leads),
+            rate(won, leads),
             *days[(dimension, value)],
         )
         for dimension, value, leads, mqls, sqls, opportunities, won, reaching in expected_rows
@@ -315,8 +336,7 @@ def check_mql_velocity(db: duckdb.DuckDBPyConnection, landing: Path) -> None:
         ).fetchall()
     }
     report = db.execute(
-        "select model_id, week_start, new_mqls, mqls_reaching_sql, mql_to_sql_rate, scored_leads "
-        "from rpt_mql_velocity"
+        "select model_id, week_start, new_mqls, mqls_reaching_sql, mql_to_sql_rate, scored_leads from rpt_mql_velocity"
     ).fetchall()
 
     scored_leads: dict[tuple[str, date], set[str]] = {}

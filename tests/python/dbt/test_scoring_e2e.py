@@ -11,28 +11,57 @@ import duckdb
 import pytest
 
 from conftest import make_settings, plant_rows
-from leadscore.running.dbt_runner import build
 from leadscore.demo.demo_data import generate_demo_data
+from leadscore.running.dbt_runner import build
 
 END_DATE = date(2026, 6, 30)
 
 # A lead planted into the demo data whose score is computed by hand below.
 PLANTED_LEAD = {
-    "lead_id": "P0000001", "email": "p1@planted-co.example", "first_name": "Pat",
-    "last_name": "Planted", "created_at": "2026-01-01 09:00:00", "company_name": "Planted Co",
-    "job_title": "Finance Director", "seniority": "director", "department": "finance",
-    "country": "France", "lead_source": "partner",
+    "lead_id": "P0000001",
+    "email": "p1@planted-co.example",
+    "first_name": "Pat",
+    "last_name": "Planted",
+    "created_at": "2026-01-01 09:00:00",
+    "company_name": "Planted Co",
+    "job_title": "Finance Director",
+    "seniority": "director",
+    "department": "finance",
+    "country": "France",
+    "lead_source": "partner",
 }
 SITE = "https://www.acme-analytics.example"
 PLANTED_EVENTS = [
-    {"event_id": "PE01", "event_type": "page_view", "occurred_at": "2026-03-02 10:00:00", "page_url": f"{SITE}/pricing", "duration_seconds": "300"},
-    {"event_id": "PE02", "event_type": "page_view", "occurred_at": "2026-03-03 10:00:00", "page_url": f"{SITE}/pricing", "duration_seconds": "120"},
-    {"event_id": "PE03", "event_type": "demo_request", "occurred_at": "2026-03-10 10:00:00", "page_url": f"{SITE}/demo"},
+    {
+        "event_id": "PE01",
+        "event_type": "page_view",
+        "occurred_at": "2026-03-02 10:00:00",
+        "page_url": f"{SITE}/pricing",
+        "duration_seconds": "300",
+    },
+    {
+        "event_id": "PE02",
+        "event_type": "page_view",
+        "occurred_at": "2026-03-03 10:00:00",
+        "page_url": f"{SITE}/pricing",
+        "duration_seconds": "120",
+    },
+    {
+        "event_id": "PE03",
+        "event_type": "demo_request",
+        "occurred_at": "2026-03-10 10:00:00",
+        "page_url": f"{SITE}/demo",
+    },
     {"event_id": "PE04", "event_type": "email_sent", "occurred_at": "2026-03-15 08:00:00", "campaign": "newsletter"},
     {"event_id": "PE05", "event_type": "email_sent", "occurred_at": "2026-03-15 08:00:00", "campaign": "promo"},
     {"event_id": "PE06", "event_type": "email_sent", "occurred_at": "2026-03-15 08:00:00", "campaign": "launch"},
     {"event_id": "PE07", "event_type": "email_open", "occurred_at": "2026-03-16 08:00:00", "campaign": "newsletter"},
-    {"event_id": "PE08", "event_type": "webinar_attendance", "occurred_at": "2026-04-28 16:00:00", "content": "Spring webinar"},
+    {
+        "event_id": "PE08",
+        "event_type": "webinar_attendance",
+        "occurred_at": "2026-04-28 16:00:00",
+        "content": "Spring webinar",
+    },
 ]
 
 
@@ -133,10 +162,17 @@ def test_scores_follow_fit_and_engagement_in_demo_data(isolated_dbt: Path, demo_
             # decay: 3 sent - 1 opened = 2 x -5 = -10; no social in 30 days -8 -> -18
             Decimal("123"),
             {
-                "fit_seniority_director": 15, "fit_department_finance": 5, "fit_region_europe": 8,
-                "fit_source_partner": 8, "beh_visit_pricing": 30, "beh_demo_request": 60,
-                "beh_email_open": 5, "eng_site_minutes": 7, "eng_returning_days": 3,
-                "decay_unopened_emails_60d": -10, "decay_no_social_30d": -8,
+                "fit_seniority_director": 15,
+                "fit_department_finance": 5,
+                "fit_region_europe": 8,
+                "fit_source_partner": 8,
+                "beh_visit_pricing": 30,
+                "beh_demo_request": 60,
+                "beh_email_open": 5,
+                "eng_site_minutes": 7,
+                "eng_returning_days": 3,
+                "decay_unopened_emails_60d": -10,
+                "decay_no_social_30d": -8,
             },
         ),
         (
@@ -146,10 +182,18 @@ def test_scores_follow_fit_and_engagement_in_demo_data(isolated_dbt: Path, demo_
             # no web visit in 45 days -15; no social -8.
             Decimal("103"),
             {
-                "fit_seniority_director": 15, "fit_department_finance": 5, "fit_region_europe": 8,
-                "fit_source_partner": 8, "beh_visit_pricing": 30, "beh_demo_request": 60,
-                "beh_email_open": 5, "beh_webinar_attendance": 30, "neg_inactive_60d": -15,
-                "decay_inactivity_30d": -20, "decay_no_web_visit_45d": -15, "decay_no_social_30d": -8,
+                "fit_seniority_director": 15,
+                "fit_department_finance": 5,
+                "fit_region_europe": 8,
+                "fit_source_partner": 8,
+                "beh_visit_pricing": 30,
+                "beh_demo_request": 60,
+                "beh_email_open": 5,
+                "beh_webinar_attendance": 30,
+                "neg_inactive_60d": -15,
+                "decay_inactivity_30d": -20,
+                "decay_no_web_visit_45d": -15,
+                "decay_no_social_30d": -8,
             },
         ),
     ],
@@ -162,9 +206,7 @@ def test_planted_lead_scores_as_computed_by_hand(
             "select total_score, model_id, as_of_date from fct_lead_scores where lead_id = 'P0000001'"
         ).fetchone()
         rules = dict(
-            db.execute(
-                "select rule_id, final_points from fct_lead_score_points where lead_id = 'P0000001'"
-            ).fetchall()
+            db.execute("select rule_id, final_points from fct_lead_score_points where lead_id = 'P0000001'").fetchall()
         )
     assert model_id == "default"
     assert as_of_date == as_of

@@ -7,17 +7,16 @@ from __future__ import annotations
 import secrets
 from collections.abc import Iterator
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 import pytest
 from psycopg2 import errors
 
-from conftest import PROJECT_DIR
-from leadscore.running.dbt_runner import dbt_vars, describe_problems, run_dbt
+from conftest import PROJECT_DIR, PUBLISHED_TABLES
 from leadscore.demo.demo_data import generate_demo_data
+from leadscore.running.dbt_runner import dbt_vars, describe_problems, run_dbt
 from leadscore.running.load_raw import load_postgres
-from leadscore.running.publish import PERSONAL_COLUMNS, PUBLISHED_TABLES
+from leadscore.running.publish import PERSONAL_COLUMNS
 from leadscore.settings import Settings
 from warehouses import pg_connect, pg_schemas
 
@@ -93,13 +92,13 @@ def test_reader_reads_every_bi_facing_mart_without_personal_data(granted: dict[s
 @pytest.mark.parametrize(
     "relation",
     [
-        "{raw}.leads",                     # raw data, with e-mail and names
+        "{raw}.leads",  # raw data, with e-mail and names
         "{raw}.events",
-        "{schema}.stg_crm__leads",         # staging (personal data)
-        "{schema}.int_leads_enriched",     # intermediate (personal data)
-        "{schema}.quarantine_leads",       # quarantine (the bad rows as delivered)
+        "{schema}.stg_crm__leads",  # staging (personal data)
+        "{schema}.int_leads_enriched",  # intermediate (personal data)
+        "{schema}.quarantine_leads",  # quarantine (the bad rows as delivered)
         "{schema}.rpt_quarantine_summary",
-        "{schema}.fit_rules",              # seeds
+        "{schema}.fit_rules",  # seeds
         "{schema}.fct_lead_score_points_history",  # internal history, not BI-facing
     ],
 )
@@ -111,4 +110,3 @@ def test_reader_is_denied_everything_else(granted: dict[str, Any], relation: str
             cursor.execute(f"select * from {name} limit 1")
     finally:
         connection.close()
-

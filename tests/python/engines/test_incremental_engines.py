@@ -18,8 +18,8 @@ import duckdb
 import pytest
 
 from conftest import PROJECT_DIR
-from leadscore.running.dbt_runner import dbt_vars, run_dbt
 from leadscore.demo.demo_data import generate_demo_data
+from leadscore.running.dbt_runner import dbt_vars, run_dbt
 from leadscore.running.load_raw import load_postgres
 from leadscore.settings import Settings
 from warehouses import pg_connect, pg_schemas, run_on_spark
@@ -32,8 +32,7 @@ SNAPSHOTS = {
     "where day_fingerprint is null",
     "activity": "select lead_id, cast(activity_date as {text}), event_type, page_category, cast(event_count as {text}), "
     "cast(duration_seconds as {text}) from {schema}.int_lead_daily_activity_stored where day_fingerprint is null",
-    "empty_days": "select cast(event_date as {text}) from {schema}.int_events_validated "
-    "where day_fingerprint = '0:0'",
+    "empty_days": "select cast(event_date as {text}) from {schema}.int_events_validated where day_fingerprint = '0:0'",
 }
 
 
@@ -61,7 +60,9 @@ def make_landings(work: Path) -> tuple[Path, Path, dict[str, str]]:
         first_lead = one("select min(lead_id) from events")
         picked = {
             "first_lead": first_lead,
-            "duplicated_id": one(f"select min(event_id) from days where day = '{_day(80)}' and lead_id > '{first_lead}'"),
+            "duplicated_id": one(
+                f"select min(event_id) from days where day = '{_day(80)}' and lead_id > '{first_lead}'"
+            ),
             "earlier_id": one(f"select min(event_id) from days where day = '{_day(60)}' and lead_id > '{first_lead}'"),
             "deleted_id": one(f"select min(event_id) from days where day = '{_day(20)}'"),
             "modified_id": one(
@@ -82,8 +83,12 @@ def make_landings(work: Path) -> tuple[Path, Path, dict[str, str]]:
         # after: the winning copy deleted, so the copy 80 days back wins again
         con.execute(f"delete from events where event_id = '{picked['duplicated_id']}' and lead_id = '{first_lead}'")
         con.execute(f"delete from events where event_id = '{picked['deleted_id']}'")
-        con.execute(f"delete from events where cast(cast(occurred_at as timestamp) as date) = '{picked['deleted_day']}'")
-        con.execute(f"update events set page_url = '{picked['pricing_url']}' where event_id = '{picked['modified_id']}'")
+        con.execute(
+            f"delete from events where cast(cast(occurred_at as timestamp) as date) = '{picked['deleted_day']}'"
+        )
+        con.execute(
+            f"update events set page_url = '{picked['pricing_url']}' where event_id = '{picked['modified_id']}'"
+        )
         con.execute(
             f"insert into events by name select 'LATE10' as event_id, '{picked['late_lead']}' as lead_id, "
             f"'demo_request' as event_type, '{_day(10)} 11:00:00' as occurred_at"
@@ -202,16 +207,25 @@ print("done", flush=True)
 """
 
 
-@pytest.mark.slow
 def test_daily_run_on_spark_equals_full_rebuild(landings) -> None:
     work, before, after, picked = landings
     spark_work = work / "spark"
     spark_work.mkdir()
     run = run_on_spark(
-        SPARK_RUNS, spark_work, "engines",
-        str(before), str(after), str(spark_work), str(PROJECT_DIR), AS_OF.isoformat(), SELECTED, json.dumps(SNAPSHOTS),
+        SPARK_RUNS,
+        spark_work,
+        "engines",
+        str(before),
+        str(after),
+        str(spark_work),
+        str(PROJECT_DIR),
+        AS_OF.isoformat(),
+        SELECTED,
+        json.dumps(SNAPSHOTS),
     )
     assert run.returncode == 0 and "done" in run.stdout, (run.stdout + run.stderr)[-6000:]
     runs = json.loads((spark_work / "runs.json").read_text())
-    as_tuples = {kind: {name: [tuple(row) for row in rows] for name, rows in taken.items()} for kind, taken in runs.items()}
+    as_tuples = {
+        kind: {name: [tuple(row) for row in rows] for name, rows in taken.items()} for kind, taken in runs.items()
+    }
     check(as_tuples, picked)

@@ -12,8 +12,8 @@ import duckdb
 import pytest
 
 from conftest import PROJECT_DIR
-from leadscore.running.dbt_runner import BuildResult, build
 from leadscore.demo.demo_data import generate_demo_data
+from leadscore.running.dbt_runner import BuildResult, build
 from leadscore.running.load_raw import load_postgres
 from leadscore.settings import Settings
 from warehouses import pg_connect, pg_schemas

@@ -11,8 +11,8 @@ import duckdb
 import pytest
 
 from conftest import PROJECT_DIR, make_settings
-from leadscore.running.dbt_runner import build
 from leadscore.demo.demo_data import generate_demo_data
+from leadscore.running.dbt_runner import build
 from warehouses import run_on_spark
 
 AS_OF = date(2026, 6, 30)
@@ -50,7 +50,14 @@ def spark_and_duckdb(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path
     landing = work / "landing"
     generate_demo_data(landing, leads=300, seed=13, end_date=AS_OF, file_format="csv", events_per_lead=20)
     run = run_on_spark(
-        SPARK_BUILD, work, "engine-comparison-salt", str(landing), str(work), str(PROJECT_DIR), AS_OF.isoformat(), *COMPARED
+        SPARK_BUILD,
+        work,
+        "engine-comparison-salt",
+        str(landing),
+        str(work),
+        str(PROJECT_DIR),
+        AS_OF.isoformat(),
+        *COMPARED,
     )
     assert run.returncode == 0, (run.stdout + run.stderr)[-6000:]
     assert "built" in run.stdout, run.stdout[-3000:]
@@ -64,13 +71,11 @@ def spark_and_duckdb(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path
     return {"work": work, "duckdb": settings.duckdb_path, "log": run.stdout}
 
 
-@pytest.mark.slow
 def test_full_dbt_build_passes_on_spark(spark_and_duckdb: dict[str, Path]) -> None:
     built = [line for line in spark_and_duckdb["log"].splitlines() if line.startswith("built")]
     assert built and "'unit_test': 0" not in built[0] and "'test': 0" not in built[0], built
 
 
-@pytest.mark.slow
 @pytest.mark.parametrize("table", sorted(COMPARED))
 def test_marts_on_spark_equal_duckdb_to_the_point(spark_and_duckdb: dict[str, Path], table: str) -> None:
     with duckdb.connect(str(spark_and_duckdb["duckdb"]), read_only=True) as db:
@@ -79,7 +84,9 @@ def test_marts_on_spark_equal_duckdb_to_the_point(spark_and_duckdb: dict[str, Pa
         spark_rows = f"select {from_spark} from read_parquet('{spark_and_duckdb['work'] / table}/*.parquet')"
         names = ", ".join(name for name, *_ in columns)
         duck_rows = f"select {names} from {table}"
-        counts = db.execute(f"select (select count(*) from ({duck_rows})), (select count(*) from ({spark_rows}))").fetchone()
+        counts = db.execute(
+            f"select (select count(*) from ({duck_rows})), (select count(*) from ({spark_rows}))"
+        ).fetchone()
         only_duckdb = db.execute(f"{duck_rows} except all {spark_rows} order by {COMPARED[table]} limit 5").fetchall()
         only_spark = db.execute(f"{spark_rows} except all {duck_rows} order by {COMPARED[table]} limit 5").fetchall()
     assert counts[0] == counts[1] > 100, counts

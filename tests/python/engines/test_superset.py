@@ -28,19 +28,17 @@ import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from conftest import PROJECT_DIR, run_day
+from conftest import PROJECT_DIR, PUBLISHED_TABLES, run_day
 from leadscore.demo.demo_data import generate_demo_data
-from leadscore.running.publish import PUBLICATIONS_TABLE, PUBLISHED_TABLES
-from warehouses import unavailable
 from leadscore.environment import TELEMETRY_OFF
-
-pytestmark = pytest.mark.slow
+from leadscore.running.publish import PUBLICATIONS_TABLE
+from warehouses import unavailable
 
 REQUIREMENTS = PROJECT_DIR / "tests" / "superset" / "requirements.txt"
 CONFIG = PROJECT_DIR / "tests" / "superset" / "superset_config.py"
@@ -78,18 +76,34 @@ def superset_venv() -> Path:
             return venv
         probe = subprocess.run(
             [sys.executable, "-m", "pip", "index", "versions", "apache-superset", "--disable-pip-version-check"],
-            capture_output=True, text=True, timeout=300,
+            capture_output=True,
+            text=True,
+            timeout=300,
         )
         if probe.returncode != 0:
-            unavailable(f"no Superset venv at {venv} and PyPI cannot be reached to build one: {probe.stderr.strip()[-500:]}")
+            unavailable(
+                f"no Superset venv at {venv} and PyPI cannot be reached to build one: {probe.stderr.strip()[-500:]}"
+            )
         shutil.rmtree(venv, ignore_errors=True)
         subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=300)
         install = subprocess.run(
-            [str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
-             "-r", str(REQUIREMENTS)],
-            capture_output=True, text=True, timeout=1800,
+            [
+                str(venv / "bin" / "python"),
+                "-m",
+                "pip",
+                "install",
+                "--quiet",
+                "--disable-pip-version-check",
+                "-r",
+                str(REQUIREMENTS),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=1800,
         )
-        assert install.returncode == 0, f"installing Superset failed:\n{install.stdout[-3000:]}\n{install.stderr[-3000:]}"
+        assert install.returncode == 0, (
+            f"installing Superset failed:\n{install.stdout[-3000:]}\n{install.stderr[-3000:]}"
+        )
         marker.write_text(REQUIREMENTS.read_text())
     return venv
 
@@ -109,13 +123,18 @@ class Api:
 
     def __init__(self, base: str, password: str):
         self.base = base
-        self.opener = urllib.request.build_opener(
-            urllib.request.ProxyHandler({}), urllib.request.HTTPCookieProcessor()
-        )
+        self.opener = urllib.request.build_opener(urllib.request.ProxyHandler({}), urllib.request.HTTPCookieProcessor())
         self.token = ""
-        self.token = self.call("POST", "/api/v1/security/login", {
-            "username": "admin", "password": password, "provider": "db", "refresh": False,
-        })["access_token"]
+        self.token = self.call(
+            "POST",
+            "/api/v1/security/login",
+            {
+                "username": "admin",
+                "password": password,
+                "provider": "db",
+                "refresh": False,
+            },
+        )["access_token"]
         self.csrf = self.call("GET", "/api/v1/security/csrf_token/")["result"]
 
     def call(self, method: str, path: str, body: dict | None = None) -> dict:
@@ -151,12 +170,18 @@ class Api:
             "force": False,
             "result_format": "json",
             "result_type": "full",
-            "queries": [{"columns": ["model_id", "as_of_date"], "metrics": [MQLS, LEADS], "orderby": [], "row_limit": 1000}],
+            "queries": [
+                {"columns": ["model_id", "as_of_date"], "metrics": [MQLS, LEADS], "orderby": [], "row_limit": 1000}
+            ],
         }
         result = self.call("POST", "/api/v1/chart/data", body)["result"][0]
         assert result["status"] == "success", result
         return {
-            row["model_id"]: (datetime.fromtimestamp(row["as_of_date"] / 1000, timezone.utc).date().isoformat(), row["mqls"], row["leads"])
+            row["model_id"]: (
+                datetime.fromtimestamp(row["as_of_date"] / 1000, UTC).date().isoformat(),
+                row["mqls"],
+                row["leads"],
+            )
             for row in result["data"]
         }
 
@@ -202,19 +227,46 @@ def superset(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Superset]:
     superset_cli = str(venv / "bin" / "superset")
     for command in (
         ["db", "upgrade"],
-        ["fab", "create-admin", "--username", "admin", "--firstname", "Lead", "--lastname", "Score",
-         "--email", "admin@example.invalid", "--password", password],
+        [
+            "fab",
+            "create-admin",
+            "--username",
+            "admin",
+            "--firstname",
+            "Lead",
+            "--lastname",
+            "Score",
+            "--email",
+            "admin@example.invalid",
+            "--password",
+            password,
+        ],
         ["init"],
     ):
         done = subprocess.run([superset_cli, *command], env=environment, capture_output=True, text=True, timeout=600)
-        assert done.returncode == 0, f"superset {' '.join(command[:2])} failed:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}"
+        assert done.returncode == 0, (
+            f"superset {' '.join(command[:2])} failed:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}"
+        )
     port = free_port()
     log = home / "server.log"
     with log.open("w") as output:
         process = subprocess.Popen(
-            [str(venv / "bin" / "gunicorn"), "--workers", "1", "--threads", "4", "--timeout", "120",
-             "--bind", f"127.0.0.1:{port}", "superset.app:create_app()"],
-            env=environment, stdout=output, stderr=subprocess.STDOUT, cwd=home,
+            [
+                str(venv / "bin" / "gunicorn"),
+                "--workers",
+                "1",
+                "--threads",
+                "4",
+                "--timeout",
+                "120",
+                "--bind",
+                f"127.0.0.1:{port}",
+                "superset.app:create_app()",
+            ],
+            env=environment,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            cwd=home,
         )
     try:
         base = f"http://127.0.0.1:{port}"

@@ -24,12 +24,18 @@ def _bench(tmp_path: Path, *args: str) -> subprocess.CompletedProcess:
     )
 
 
-@pytest.mark.slow
 def test_bench_prints_measures_and_targets(tmp_path: Path) -> None:
     results = tmp_path / "results"
     completed = _bench(
-        tmp_path, "--sizes", "T=200", "--repeats", "1", "--work-dir", str(tmp_path / "work"),
-        "--results-dir", str(results),
+        tmp_path,
+        "--sizes",
+        "T=200",
+        "--repeats",
+        "1",
+        "--work-dir",
+        str(tmp_path / "work"),
+        "--results-dir",
+        str(results),
     )
     assert completed.returncode == 0, completed.stdout + completed.stderr
     table = completed.stdout
@@ -77,8 +83,11 @@ def _size(
 
 
 def test_a_tiny_size_gives_the_builds_fixed_cost() -> None:
-    results = [_size("XS", 100, 0.1, 3.0, 60.0, 58.0), _size("M", 100_000, 0.5, 3.0, 61.0, 59.0),
-               _size("L", 1_000_000, 2.0, 3.0, 100.0, 90.0)]
+    results = [
+        _size("XS", 100, 0.1, 3.0, 60.0, 58.0),
+        _size("M", 100_000, 0.5, 3.0, 61.0, 59.0),
+        _size("L", 1_000_000, 2.0, 3.0, 100.0, 90.0),
+    ]
     rows = {(target, size): (measured, verdict) for target, size, measured, verdict in ratio_rows(results)}
     assert rows[("full minus start-up / floor <= 2", "M")] == ("116.0x", "NOT met")
     # M's full build is 1 s above the fixed cost: 2x its 0.5 s floor, met; L's is 40 s: 20x
@@ -94,9 +103,10 @@ def test_no_fixed_cost_rows_without_a_tiny_size() -> None:
 
 
 def test_storing_the_events_is_measured_against_the_floor_and_the_build() -> None:
-    rows = {(target, size): (measured, verdict) for target, size, measured, verdict in ratio_rows(
-        [_size("L", 1_000_000, 1.5, 3.0, 123.0, 90.0, store=24.0)]
-    )}
+    rows = {
+        (target, size): (measured, verdict)
+        for target, size, measured, verdict in ratio_rows([_size("L", 1_000_000, 1.5, 3.0, 123.0, 90.0, store=24.0)])
+    }
     # copying the events takes 16x the floor; the build less start-up (120 s) is 5x the copy
     assert rows[("store / floor: least full / floor of a build that keeps the events", "L")] == ("16.0x", "-")
     assert rows[("full minus start-up / store", "L")] == ("5.0x", "-")
@@ -109,10 +119,16 @@ def test_results_without_a_store_measure_have_no_store_rows() -> None:
 
 def test_the_daily_run_of_a_tiny_size_is_held_to_ten_seconds() -> None:
     """Issue 17, target 3: the fixed cost, a daily (incremental) run at XS, at most 10 s."""
-    rows = {(target, size): (measured, verdict) for target, size, measured, verdict in ratio_rows(
-        [_size("XS", 100, 0.1, 2.0, 20.0, 9.5), _size("T", 1_000, 0.1, 2.0, 20.0, 10.2),
-         _size("M", 100_000, 0.5, 3.0, 61.0, 59.0)]
-    )}
+    rows = {
+        (target, size): (measured, verdict)
+        for target, size, measured, verdict in ratio_rows(
+            [
+                _size("XS", 100, 0.1, 2.0, 20.0, 9.5),
+                _size("T", 1_000, 0.1, 2.0, 20.0, 10.2),
+                _size("M", 100_000, 0.5, 3.0, 61.0, 59.0),
+            ]
+        )
+    }
     assert rows[("XS daily run <= 10 s", "XS")] == ("9.5 s", "met")
     assert rows[("XS daily run <= 10 s", "T")] == ("10.2 s", "NOT met")
     assert ("XS daily run <= 10 s", "M") not in rows

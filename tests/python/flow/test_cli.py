@@ -13,7 +13,6 @@ from pathlib import Path
 import duckdb
 import pytest
 
-
 LEADSCORE = Path(sys.executable).parent / "leadscore"
 
 
@@ -29,12 +28,15 @@ def leadscore(*args: str) -> Result:
     )
     return Result(completed.returncode, completed.stdout + completed.stderr)
 
+
 AS_OF = date(2026, 3, 31)
 
 
 def history_days(database: Path) -> list[date]:
     with duckdb.connect(str(database), read_only=True) as db:
-        return [row[0] for row in db.execute("select distinct as_of_date from fct_lead_score_history order by 1").fetchall()]
+        return [
+            row[0] for row in db.execute("select distinct as_of_date from fct_lead_score_history order by 1").fetchall()
+        ]
 
 
 def test_backfill_resumes_and_skips_days_already_scored(cli_env: Path) -> None:
@@ -46,7 +48,11 @@ def test_backfill_resumes_and_skips_days_already_scored(cli_env: Path) -> None:
     assert resumed.exit_code == 0, resumed.output
     assert "Skipping 2 days already scored" in resumed.output
     assert "Backfilled 1 days" in resumed.output
-    assert history_days(cli_env / "warehouse" / "leadscore.duckdb") == [date(2026, 3, 28), date(2026, 3, 29), date(2026, 3, 30)]
+    assert history_days(cli_env / "warehouse" / "leadscore.duckdb") == [
+        date(2026, 3, 28),
+        date(2026, 3, 29),
+        date(2026, 3, 30),
+    ]
 
 
 def test_run_then_explain(cli_env: Path) -> None:

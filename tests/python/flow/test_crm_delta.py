@@ -16,9 +16,9 @@ import duckdb
 import pytest
 
 from conftest import make_settings, plant_rows, run_day
-from leadscore.running.crm import CrmExport, stage_crm_export, write_crm_export
 from leadscore.demo.demo_data import generate_demo_data
 from leadscore.reporting.csv_for_people import FORMULA_STARTS
+from leadscore.running.crm import CrmExport, stage_crm_export, write_crm_export
 
 DAY_1 = date(2026, 5, 4)
 DAY_2 = DAY_1 + timedelta(days=1)
@@ -34,11 +34,26 @@ PLANTED = [
 ]
 # the pricing page on day 2 changes AT's score that day; CMD and PLUS stay as they were
 PLANTED_EVENTS = [
-    {"event_id": "P1", "lead_id": AT, "event_type": "page_view", "occurred_at": "2026-05-05 09:00:00",
-     "page_url": "https://www.acme-analytics.example/pricing"},
+    {
+        "event_id": "P1",
+        "lead_id": AT,
+        "event_type": "page_view",
+        "occurred_at": "2026-05-05 09:00:00",
+        "page_url": "https://www.acme-analytics.example/pricing",
+    },
 ]
 SCORE_TABLES = ("fct_lead_scores", "fct_lead_score_points", "fct_lead_mql_dates")
-HEADER = ["lead_id", "model_id", "score", "score_grade", "is_mql", "mql_flag", "first_mql_date", "top_reasons", "as_of_date"]
+HEADER = [
+    "lead_id",
+    "model_id",
+    "score",
+    "score_grade",
+    "is_mql",
+    "mql_flag",
+    "first_mql_date",
+    "top_reasons",
+    "as_of_date",
+]
 
 
 @dataclass(frozen=True)
@@ -121,8 +136,18 @@ def world(prefect_harness: None, tmp_path_factory: pytest.TempPathFactory) -> Wo
         with pytest.raises(Exception) as failure:
             run_day(root, landing, DAY_3)
     return World(
-        root=root, landing=landing, published=root / "published", day_1=day_1, day_2=day_2, day_2_rerun=day_2_rerun,
-        latest_after_day_2=latest, personal=personal, personal_rows=personal_rows, crm_after_failure=files(crm), crm_before_failure=before, failure=str(failure.value),
+        root=root,
+        landing=landing,
+        published=root / "published",
+        day_1=day_1,
+        day_2=day_2,
+        day_2_rerun=day_2_rerun,
+        latest_after_day_2=latest,
+        personal=personal,
+        personal_rows=personal_rows,
+        crm_after_failure=files(crm),
+        crm_before_failure=before,
+        failure=str(failure.value),
     )
 
 
@@ -160,7 +185,8 @@ def crm_values(folder: Path) -> dict[tuple[str, str], tuple]:
             f"from read_parquet('{folder}/fct_lead_score_points.parquet')"
         ).fetchall()
         first_mql = dict(
-            ((lead, model), day) for lead, model, day in db.execute(
+            ((lead, model), day)
+            for lead, model, day in db.execute(
                 f"select lead_id, model_id, first_mql_date from read_parquet('{folder}/fct_lead_mql_dates.parquet')"
             ).fetchall()
         )
@@ -199,7 +225,10 @@ def test_the_day_file_holds_exactly_the_leads_that_changed_since_the_day_before(
     for row in rows:  # and each row carries the day's values
         total, grade, mql, first_mql, reasons = after[(raw(row["lead_id"]), row["model_id"])]
         assert (int(row["score"]), row["score_grade"], row["is_mql"], row["mql_flag"]) == (
-            total, grade or "", str(mql).lower(), str(int(mql))
+            total,
+            grade or "",
+            str(mql).lower(),
+            str(int(mql)),
         )
         assert row["first_mql_date"] == (first_mql.isoformat() if first_mql else "")
         assert row["top_reasons"] == " | ".join(reasons)
@@ -216,7 +245,11 @@ def test_a_run_that_fails_after_staging_writes_nothing(world: World) -> None:
     assert "planted publish failure; CRM files staged: 3" in world.failure
     assert world.crm_after_failure == world.crm_before_failure  # no day-3 file, latest.csv unchanged
     assert sorted(world.crm_before_failure) == [
-        f"{DAY_1}.csv", f"{DAY_2}.csv", "latest.csv", f"snapshots/{DAY_1}.parquet", f"snapshots/{DAY_2}.parquet"
+        f"{DAY_1}.csv",
+        f"{DAY_2}.csv",
+        "latest.csv",
+        f"snapshots/{DAY_1}.parquet",
+        f"snapshots/{DAY_2}.parquet",
     ]  # and no hidden leftovers
 
 
@@ -231,7 +264,12 @@ def test_no_email_by_default_and_cells_that_look_like_formulas_are_neutralised(w
             assert not cell.startswith(FORMULA_STARTS) or column == "score", (column, cell)
     # the snapshot the next day compares with keeps the raw ids
     with duckdb.connect() as db:
-        sent = {row[0] for row in db.execute(f"select lead_id from read_parquet('{world.crm}/snapshots/{DAY_1}.parquet')").fetchall()}
+        sent = {
+            row[0]
+            for row in db.execute(
+                f"select lead_id from read_parquet('{world.crm}/snapshots/{DAY_1}.parquet')"
+            ).fetchall()
+        }
     assert {CMD, AT, PLUS} <= sent
 
 

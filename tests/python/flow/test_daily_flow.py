@@ -24,8 +24,12 @@ SITE = "https://www.acme-analytics.example"
 # scored by the default model (MQL at 150 with fit >= 30). Created ten days before day 1, so no
 # window or inactivity decay applies yet.
 PROFILE = {
-    "created_at": "2026-04-24 09:00:00", "job_title": "Finance Director", "seniority": "director",
-    "department": "finance", "country": "France", "lead_source": "partner",
+    "created_at": "2026-04-24 09:00:00",
+    "job_title": "Finance Director",
+    "seniority": "director",
+    "department": "finance",
+    "country": "France",
+    "lead_source": "partner",
 }
 PLANTED_LEADS = [
     {**PROFILE, "lead_id": "Q_DAY1", "email": "q1@planted-co.example"},
@@ -35,13 +39,25 @@ PLANTED_LEADS = [
 PLANTED_EVENTS = [
     # Q_DAY1: pricing page 20 + demo request 60 + contact sales 50 before day 1: 36 + 130 = 166
     # from day 1 on (MQL at 150)
-    {"event_id": "Q0", "lead_id": "Q_DAY1", "event_type": "page_view", "occurred_at": "2026-05-01 09:00:00", "page_url": f"{SITE}/pricing"},
+    {
+        "event_id": "Q0",
+        "lead_id": "Q_DAY1",
+        "event_type": "page_view",
+        "occurred_at": "2026-05-01 09:00:00",
+        "page_url": f"{SITE}/pricing",
+    },
     {"event_id": "Q1", "lead_id": "Q_DAY1", "event_type": "demo_request", "occurred_at": "2026-05-01 10:00:00"},
     {"event_id": "Q2", "lead_id": "Q_DAY1", "event_type": "contact_sales", "occurred_at": "2026-05-02 10:00:00"},
     # Q_DAY2: the same three events on day 2: 36 on day 1, 166 from day 2 on
     {"event_id": "Q3", "lead_id": "Q_DAY2", "event_type": "demo_request", "occurred_at": "2026-05-05 09:00:00"},
     {"event_id": "Q4", "lead_id": "Q_DAY2", "event_type": "contact_sales", "occurred_at": "2026-05-05 11:00:00"},
-    {"event_id": "Q6", "lead_id": "Q_DAY2", "event_type": "page_view", "occurred_at": "2026-05-05 12:00:00", "page_url": f"{SITE}/pricing"},
+    {
+        "event_id": "Q6",
+        "lead_id": "Q_DAY2",
+        "event_type": "page_view",
+        "occurred_at": "2026-05-05 12:00:00",
+        "page_url": f"{SITE}/pricing",
+    },
     # Q_NEVER: one e-mail click: 36 + 15 = 51, never an MQL
     {"event_id": "Q5", "lead_id": "Q_NEVER", "event_type": "email_click", "occurred_at": "2026-05-03 10:00:00"},
 ]
@@ -98,7 +114,9 @@ def test_three_daily_runs_build_history_and_a_rerun_changes_nothing(
         f"where lead_id = 'Q_DAY2' and as_of_date = '{DAY_2}' order by rule_id",
     )
     assert [(rule, float(points)) for rule, points, _, _ in changes] == [
-        ("beh_contact_sales", 50.0), ("beh_demo_request", 60.0), ("beh_visit_pricing", 20.0)
+        ("beh_contact_sales", 50.0),
+        ("beh_demo_request", 60.0),
+        ("beh_visit_pricing", 20.0),
     ]
     assert {(float(before), float(after)) for _, _, before, after in changes} == {(36.0, 166.0)}
 
@@ -150,12 +168,15 @@ def test_a_locked_warehouse_is_retried_until_the_lock_is_released(
     hold_seconds = 30
     holder = subprocess.Popen(
         [
-            sys.executable, "-c",
+            sys.executable,
+            "-c",
             "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); print('locked', flush=True); "
             "time.sleep(float(sys.argv[2])); c.close()",
-            str(database), str(hold_seconds),
+            str(database),
+            str(hold_seconds),
         ],
-        stdout=subprocess.PIPE, text=True,
+        stdout=subprocess.PIPE,
+        text=True,
     )
     try:
         assert holder.stdout.readline().strip() == "locked"
@@ -168,7 +189,7 @@ def test_a_locked_warehouse_is_retried_until_the_lock_is_released(
     assert summary.leads_scored > 300
     assert waited >= hold_seconds - 1  # nothing could be written before the holder let go
 
-    (run_id, status), = table_rows(database, "select run_id, status from leadscore_runs")
+    ((run_id, status),) = table_rows(database, "select run_id, status from leadscore_runs")
     assert status == "succeeded"
     with get_client(sync_client=True) as client:
         task_runs = client.read_task_runs(flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[UUID(run_id)])))

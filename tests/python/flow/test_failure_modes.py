@@ -17,7 +17,7 @@ import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -34,11 +34,11 @@ MARKUP_IDS = ("[/]", "[red]x")
 
 
 def utc_date() -> date:
-    return datetime.now(timezone.utc).date()
+    return datetime.now(UTC).date()
 
 
 def zone_with_another_date() -> str:
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     return next(zone for zone in TIME_ZONES if now.astimezone(ZoneInfo(zone)).date() != now.date())
 
 
@@ -64,7 +64,10 @@ class World:
     def start(self, *args: str) -> subprocess.Popen:
         """A run in the background with its own temporary Prefect server (no PREFECT_API_URL)."""
         return subprocess.Popen(
-            [str(LEADSCORE), *args], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+            [str(LEADSCORE), *args],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
             env=without_prefect_api(self.env),
         )
 
@@ -136,7 +139,10 @@ def landing_rows(landing: Path) -> None:
     leads = [
         "L1,ann@acme.example,2026-01-05 10:00:00,vp,marketing,DE,referral",
         "L2,bob@gmail.com,2026-02-01 10:00:00,student,other,US,",
-        *(f"{lead},x{n}@acme.example,2026-01-05 10:00:00,vp,marketing,DE,referral" for n, lead in enumerate(MARKUP_IDS)),
+        *(
+            f"{lead},x{n}@acme.example,2026-01-05 10:00:00,vp,marketing,DE,referral"
+            for n, lead in enumerate(MARKUP_IDS)
+        ),
     ]
     write_csv(landing / "leads.csv", "lead_id,email,created_at,seniority,department,country,lead_source", leads)
     events = [
@@ -294,7 +300,7 @@ def test_full_refresh_rebuilds_the_incremental_events_from_all_landed_data(
         ]
         loaded = db.execute("select min(loaded_at), count(*) from int_events_validated").fetchone()
     assert loaded[1] > 0
-    assert loaded[0].replace(tzinfo=timezone.utc) > second_started > first_started
+    assert loaded[0].replace(tzinfo=UTC) > second_started > first_started
 
 
 def test_full_refresh_goes_to_the_model_phase_only(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -348,7 +354,9 @@ def test_explain_warns_that_the_latest_run_failed(world: World, failed_run: tupl
     assert "failed" in message
 
 
-def test_a_warehouse_without_the_run_ledger_keeps_the_old_behaviour(world: World, failed_run: tuple[Result, date]) -> None:
+def test_a_warehouse_without_the_run_ledger_keeps_the_old_behaviour(
+    world: World, failed_run: tuple[Result, date]
+) -> None:
     """A warehouse built before the ledger existed: the history alone says which days are scored
     and `report` trusts the tables, as before."""
     from leadscore.settings import Settings
@@ -359,7 +367,9 @@ def test_a_warehouse_without_the_run_ledger_keeps_the_old_behaviour(world: World
     shutil.copy2(world.warehouse, legacy)
     with duckdb.connect(str(legacy)) as db:
         db.execute("drop table leadscore_runs")
-        history = {str(row[0]) for row in db.execute("select distinct as_of_date from fct_lead_score_history").fetchall()}
+        history = {
+            str(row[0]) for row in db.execute("select distinct as_of_date from fct_lead_score_history").fetchall()
+        }
         # the failed run stopped before fct_lead_scores (it reads the history's calibration)
         (current,) = db.execute("select distinct as_of_date from fct_lead_scores").fetchone()
     assert failed_run[1].isoformat() in history
@@ -367,7 +377,9 @@ def test_a_warehouse_without_the_run_ledger_keeps_the_old_behaviour(world: World
     settings = Settings.resolve(project_dir=world.project, duckdb_path=legacy)
     assert scored_days(settings) == history
     reports = str(legacy.parent / "reports")
-    reported = world.leadscore("report", "--as-of", current.isoformat(), "--duckdb-path", str(legacy), LEADSCORE_REPORTS_DIR=reports)
+    reported = world.leadscore(
+        "report", "--as-of", current.isoformat(), "--duckdb-path", str(legacy), LEADSCORE_REPORTS_DIR=reports
+    )
     assert reported.exit_code == 0, reported.output
     # without a ledger only the tables can tell: a day they do not hold is refused, saying which they hold
     refused = world.leadscore(
@@ -404,7 +416,9 @@ def test_scored_days_are_the_days_whose_latest_run_succeeded(tmp_path: Path) -> 
             ],
         )
     assert scored_days(Settings.resolve(project_dir=PROJECT_DIR, duckdb_path=database)) == {
-        "2026-03-01", "2026-03-04", "2026-03-05"
+        "2026-03-01",
+        "2026-03-04",
+        "2026-03-05",
     }
 
 
@@ -416,10 +430,14 @@ def test_backfill_rescores_the_failed_day_and_skips_the_succeeded_one(
     reported = world.leadscore("report", "--as-of", failed_run[1].isoformat())  # the day rescored last
     assert reported.exit_code == 0, reported.output
     assert [row[1:3] for row in world.runs()] == [
-        (first_run[1], "succeeded"), (failed_run[1], "failed"), (failed_run[1], "succeeded")
+        (first_run[1], "succeeded"),
+        (failed_run[1], "failed"),
+        (failed_run[1], "succeeded"),
     ]
     reports = world.root / "reports"
-    assert sorted(path.name for path in reports.iterdir()) == sorted(d.isoformat() for d in (failed_run[1], first_run[1]))
+    assert sorted(path.name for path in reports.iterdir()) == sorted(
+        d.isoformat() for d in (failed_run[1], first_run[1])
+    )
     assert (reports / failed_run[1].isoformat() / "run_summary.json").is_file()  # kept by `report`
 
 
@@ -459,7 +477,9 @@ def test_sigterm_stops_the_run_and_its_prefect_server_and_publishes_nothing(
 
 def test_sigkill_of_the_run_takes_its_prefect_server_with_it(cli_env: Path) -> None:
     run = subprocess.Popen(
-        [str(LEADSCORE), "run", "--as-of", "2026-03-31"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [str(LEADSCORE), "run", "--as-of", "2026-03-31"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
         env=without_prefect_api(dict(os.environ)),
     )
     try:
@@ -485,7 +505,9 @@ HOLDER = (
 
 
 def leadscore(*args: str, env: dict[str, str] | None = None) -> Result:
-    done = subprocess.run([str(LEADSCORE), *args], capture_output=True, text=True, timeout=120, env=env or os.environ.copy())
+    done = subprocess.run(
+        [str(LEADSCORE), *args], capture_output=True, text=True, timeout=120, env=env or os.environ.copy()
+    )
     return Result(done.returncode, done.stdout + done.stderr)
 
 

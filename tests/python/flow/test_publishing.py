@@ -22,8 +22,12 @@ from leadscore.running.publish import PUBLICATIONS_TABLE
 DAY_1 = date(2026, 5, 4)
 DAY_2 = DAY_1 + timedelta(days=1)
 PLANTED = {
-    "lead_id": "P_PERSON", "email": "zebulon.quixotefield@planted-co.example", "first_name": "Zebulon",
-    "last_name": "Quixotefield", "created_at": "2026-04-24 09:00:00", "seniority": "director",
+    "lead_id": "P_PERSON",
+    "email": "zebulon.quixotefield@planted-co.example",
+    "first_name": "Zebulon",
+    "last_name": "Quixotefield",
+    "created_at": "2026-04-24 09:00:00",
+    "seniority": "director",
     "country": "France",
 }
 
@@ -88,7 +92,9 @@ def text_values(serving: Path) -> dict[str, list[str]]:
         for table in PUBLISHED_TABLES:
             for column, column_type, *_ in db.execute(f"describe {table}").fetchall():
                 if column_type == "VARCHAR":
-                    values = db.execute(f'select distinct "{column}" from {table} where "{column}" is not null').fetchall()
+                    values = db.execute(
+                        f'select distinct "{column}" from {table} where "{column}" is not null'
+                    ).fetchall()
                     found[f"{table}.{column}"] = [value for (value,) in values]
     return found
 
@@ -168,7 +174,9 @@ def test_readers_see_one_complete_day_during_a_run_and_a_rerun_is_identical(
     }
     assert {column: found for column, found in leaks.items() if found} == {}
     with duckdb.connect(str(serving), read_only=True) as db:
-        (email_hash,) = db.execute("select distinct email_hash from fct_lead_scores where lead_id = 'P_PERSON'").fetchone()
+        (email_hash,) = db.execute(
+            "select distinct email_hash from fct_lead_scores where lead_id = 'P_PERSON'"
+        ).fetchone()
     assert re.fullmatch(r"[0-9a-f]{64}", email_hash)
     salt = (isolated_dbt / "warehouse" / ".email_salt").read_text().strip()
     assert salt and salt not in str(values)
@@ -194,7 +202,9 @@ def test_personal_data_is_published_only_when_asked(
 
 def test_profiles_hold_no_credentials() -> None:
     """Secrets come from environment variables: no literal password, token or key in profiles.yml."""
-    secret_keys = re.compile(r"^\s*(password|pass|pwd|token|secret|private_key\w*|api_key|access_key\w*)\s*:\s*(.+)$", re.I)
+    secret_keys = re.compile(
+        r"^\s*(password|pass|pwd|token|secret|private_key\w*|api_key|access_key\w*)\s*:\s*(.+)$", re.I
+    )
     literals = [
         line
         for line in (PROJECT_DIR / "profiles.yml").read_text().splitlines()

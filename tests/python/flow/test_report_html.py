@@ -26,10 +26,9 @@ AS_OF = date(2026, 5, 4)
 CHROMIUM = Path("/usr/bin/chromium")
 CHART_SECTIONS = ("conversion", "distribution", "calibration", "probability", "velocity")
 SECTIONS = ["conversion", "distribution", "calibration", "probability", "velocity", "priority", "accounts", "data-fit"]
-HISTORY_MESSAGE = (
-    "Not enough score history: calibration needs scores at least 90 days old; run leadscore backfill"
-)
+HISTORY_MESSAGE = "Not enough score history: calibration needs scores at least 90 days old; run leadscore backfill"
 
+# fmt: off
 SCHEMAS = {
     "fct_lead_scores": "as_of_date date, lead_id varchar, model_id varchar, total_score decimal(18,2), "
     "is_mql boolean, mql_threshold integer, conversion_probability decimal(18,4), conversion_probability_reason varchar",
@@ -122,6 +121,9 @@ ROWS: dict[str, list[tuple]] = {
 }
 
 
+# fmt: on
+
+
 def build_warehouse(path: Path, empty: tuple[str, ...] = (), rows: dict[str, list[tuple]] | None = None) -> Path:
     """A DuckDB file with every table the report reads; the tables named in `empty` have no rows."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -208,9 +210,18 @@ def chromium(page: Path, tmp_path: Path, *arguments: str) -> subprocess.Complete
         )
     profile = tmp_path / f"chromium-profile-{len(list(tmp_path.glob('chromium-profile-*')))}"
     command = [
-        str(CHROMIUM), "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run", f"--user-data-dir={profile}",
-        "--window-size=1400,3000", *arguments, page.as_uri(),
+        str(CHROMIUM),
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        f"--user-data-dir={profile}",
+        "--window-size=1400,3000",
+        *arguments,
+        page.as_uri(),
     ]
     result = subprocess.run(command, capture_output=True, text=True, timeout=180, check=False)
     assert result.returncode == 0, result.stderr[-2000:]
@@ -278,15 +289,17 @@ def test_report_page_shows_the_figures(tmp_path: Path) -> None:
         "velocity-default": 4,  # three weekly bars and the rate line
     }
     industry = section_text(page, "conversion")
-    assert '25.0%</tspan> SQL · 0.0% won · 4 leads · 12 d to SQL' in industry
-    assert '12.5%</tspan> SQL · 2.5% won · 40 leads · 18.5 d to SQL' in industry
+    assert "25.0%</tspan> SQL · 0.0% won · 4 leads · 12 d to SQL" in industry
+    assert "12.5%</tspan> SQL · 2.5% won · 40 leads · 18.5 d to SQL" in industry
     assert '0.0%</tspan> SQL · 0.0% won · 2 leads  <tspan class="tag">small' in industry  # no days without SQLs
     # the MQL->SQL rate is a diamond where there are MQLs (software, retail, the default model), against
     # the target
     assert industry.count('data-series="mql_to_sql_rate"') == 3
     assert "MQL→SQL 33.3% (3 MQLs)" in industry and "MQL→SQL 50.0% (10 MQLs)" in industry
     assert "media: 2 leads: 0 SQLs, 0 won; no MQLs; median days from creation: – to SQL, – to won" in industry
-    assert "retail: 40 leads: 5 SQLs, 1 won; 10 MQLs, MQL→SQL 50.0%; median days from creation: 18.5 d to SQL" in industry
+    assert (
+        "retail: 40 leads: 5 SQLs, 1 won; 10 MQLs, MQL→SQL 50.0%; median days from creation: 18.5 d to SQL" in industry
+    )
     assert industry.count('data-small="true"') == 2 and ">small</tspan>" in industry
     assert "MQL→SQL target 30%" in industry
     probability = section_text(page, "probability")
@@ -347,8 +360,35 @@ def test_tables_without_rows_show_a_message_not_an_empty_chart(tmp_path: Path) -
         ],
         "rpt_conversion_by_segment": [
             *ROWS["rpt_conversion_by_segment"],
-            ("region", "europe", None, True, 3, 0, 1, 1, 1, 0.0, 0.3333, 0.3333, None, 1.0, 20, 20, 20, 20,
-             None, None, None, None, 0, 0.0, None, True, D),
+            (
+                "region",
+                "europe",
+                None,
+                True,
+                3,
+                0,
+                1,
+                1,
+                1,
+                0.0,
+                0.3333,
+                0.3333,
+                None,
+                1.0,
+                20,
+                20,
+                20,
+                20,
+                None,
+                None,
+                None,
+                None,
+                0,
+                0.0,
+                None,
+                True,
+                D,
+            ),
         ],
     }
     database = build_warehouse(
@@ -421,8 +461,17 @@ def test_the_flow_links_the_report_as_an_artifact(prefect_harness: None, tmp_pat
     # artifacts with one key accumulate across its flow runs
     folder = tmp_path / "reports" / "2031-01-02"
     summary = RunSummary(
-        as_of="2031-01-02", leads_scored=4, mqls=3, new_mqls=1, grade_changes=0, previous_day=None,
-        models_built=1, tests_passed=1, published=[], report_dir=str(folder), duration_seconds=1.0,
+        as_of="2031-01-02",
+        leads_scored=4,
+        mqls=3,
+        new_mqls=1,
+        grade_changes=0,
+        previous_day=None,
+        models_built=1,
+        tests_passed=1,
+        published=[],
+        report_dir=str(folder),
+        duration_seconds=1.0,
     )
     flow(name="report-artifact")(_artifacts)(summary)
 

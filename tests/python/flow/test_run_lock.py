@@ -28,7 +28,9 @@ HOLDER = (
 def test_the_lock_names_its_holder_and_dies_with_it(tmp_path: Path) -> None:
     settings = Settings.resolve(duckdb_path=tmp_path / "warehouse" / "leadscore.duckdb")
     assert lock_path(settings) == tmp_path / "warehouse" / "leadscore.lock"
-    holder = subprocess.Popen([sys.executable, "-c", HOLDER, str(settings.duckdb_path)], stdout=subprocess.PIPE, text=True)
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLDER, str(settings.duckdb_path)], stdout=subprocess.PIPE, text=True
+    )
     try:
         assert holder.stdout.readline().strip() == "held"
         with pytest.raises(RunLockedError) as locked:
@@ -47,8 +49,12 @@ def test_the_lock_names_its_holder_and_dies_with_it(tmp_path: Path) -> None:
 
 def start(*args: str) -> subprocess.Popen:
     return subprocess.Popen(
-        [str(LEADSCORE), *args], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-        env=os.environ.copy(), start_new_session=True,  # its own process group: kill dbt and Prefect too
+        [str(LEADSCORE), *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env=os.environ.copy(),
+        start_new_session=True,  # its own process group: kill dbt and Prefect too
     )
 
 

@@ -22,9 +22,10 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+
 from leadscore.environment import TELEMETRY_OFF
 
-PROJECT_DIR = Path(__file__).resolve().parents[2]
+PROJECT_DIR = Path(__file__).resolve().parents[3]
 BIN_DIR = Path(sys.executable).parent
 LEADSCORE = BIN_DIR / "leadscore"
 PREFECT = BIN_DIR / "prefect"
@@ -119,8 +120,13 @@ def _stop(process: subprocess.Popen) -> None:
 def _started(command: list[str], env: dict[str, str], log: Path, cwd: Path) -> Iterator[subprocess.Popen]:
     with log.open("wb") as output:
         process = subprocess.Popen(
-            command, cwd=cwd, env=env, stdout=output, stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL, start_new_session=True,
+            command,
+            cwd=cwd,
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
         )
     try:
         yield process
@@ -166,7 +172,11 @@ def test_serve_without_api_url_refuses_to_start(tmp_path: Path) -> None:
     env = _clean_environment(tmp_path / "prefect_home")
     result = subprocess.run(
         [str(LEADSCORE), "serve", "--cron", CRON, "--name", DEPLOYMENT_NAME],
-        cwd=PROJECT_DIR, env=env, capture_output=True, text=True, timeout=120,
+        cwd=PROJECT_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     output = result.stdout + result.stderr
     assert result.returncode == 2, f"exit code {result.returncode}, expected 2:\n{output}"
@@ -174,7 +184,6 @@ def test_serve_without_api_url_refuses_to_start(tmp_path: Path) -> None:
     assert "PREFECT_API_URL" in output, output
 
 
-@pytest.mark.slow
 def test_serve_schedules_the_daily_flow_and_a_triggered_run_publishes(tmp_path: Path) -> None:
     from leadscore.demo.demo_data import generate_demo_data
 
@@ -182,7 +191,9 @@ def test_serve_schedules_the_daily_flow_and_a_triggered_run_publishes(tmp_path: 
     api_url = f"http://127.0.0.1:{port}/api"
     server_log, serve_log = tmp_path / "prefect_server.log", tmp_path / "leadscore_serve.log"
     landing, published = tmp_path / "landing", tmp_path / "published"
-    generate_demo_data(landing, leads=100, seed=7, end_date=date.fromisoformat(AS_OF), file_format="csv", events_per_lead=10)
+    generate_demo_data(
+        landing, leads=100, seed=7, end_date=date.fromisoformat(AS_OF), file_format="csv", events_per_lead=10
+    )
 
     env = _clean_environment(tmp_path / "prefect_home")
     server_env = {

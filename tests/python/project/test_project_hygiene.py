@@ -22,7 +22,10 @@ def dbt(project: Path, tmp_path: Path, *args: str) -> subprocess.CompletedProces
     env_target = {"DBT_TARGET_PATH": str(tmp_path / "dbt_target"), "DBT_LOG_PATH": str(tmp_path / "dbt_logs")}
     return subprocess.run(
         [str(BIN / "dbt"), *args, "--project-dir", str(project), "--profiles-dir", str(project)],
-        cwd=project, capture_output=True, text=True, env=environment(tmp_path, env_target),
+        cwd=project,
+        capture_output=True,
+        text=True,
+        env=environment(tmp_path, env_target),
     )
 
 
@@ -48,9 +51,20 @@ def bouncer_failures(project: Path, tmp_path: Path) -> list[str]:
     config_file, report = tmp_path / "dbt-bouncer.yml", tmp_path / "bouncer.json"
     config_file.write_text(yaml.safe_dump(config))
     run = subprocess.run(
-        [str(BIN / "dbt-bouncer"), "--config-file", str(config_file), "--output-file", str(report),
-         "--output-format", "json", "--output-only-failures"],
-        cwd=project, capture_output=True, text=True, env=environment(tmp_path, {"COLUMNS": "200"}),
+        [
+            str(BIN / "dbt-bouncer"),
+            "--config-file",
+            str(config_file),
+            "--output-file",
+            str(report),
+            "--output-format",
+            "json",
+            "--output-only-failures",
+        ],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        env=environment(tmp_path, {"COLUMNS": "200"}),
     )
     assert report.exists(), run.stdout + run.stderr
     failures = [f"{item['check_run_id']}: {item.get('failure_message', '')}" for item in json.loads(report.read_text())]
@@ -116,13 +130,24 @@ def test_docs_generate_shows_lineage_from_seeds_and_sources_to_exposures(tmp_pat
     assert {"seed.leadscore.fit_rules", "seed.leadscore.behaviour_rules"} <= dashboard
 
 
+@pytest.mark.parametrize("command", [["check"], ["format", "--check"]], ids=["lint", "format"])
+def test_ruff_is_clean_over_the_python(command: list[str]) -> None:
+    run = subprocess.run(
+        [str(BIN / "ruff"), *command, "flows", "tests", "bench"], cwd=PROJECT_DIR, capture_output=True, text=True
+    )
+    assert run.returncode == 0, (run.stdout + run.stderr)[-4000:]
+
+
 def test_sqlfluff_is_clean_over_models_and_macros(tmp_path: Path) -> None:
     # the dbt templater compiles every model; staging reads the landing files while compiling
     generate_demo_data(tmp_path / "landing", leads=50, seed=3, file_format="csv", events_per_lead=5)
     extra = {"DBT_TARGET_PATH": str(tmp_path / "dbt_target"), "DBT_LOG_PATH": str(tmp_path / "dbt_logs")}
     lint = subprocess.run(
         [str(BIN / "sqlfluff"), "lint", "models", "macros", "--processes", "1", "--format", "json"],
-        cwd=PROJECT_DIR, capture_output=True, text=True, env=environment(tmp_path, extra),
+        cwd=PROJECT_DIR,
+        capture_output=True,
+        text=True,
+        env=environment(tmp_path, extra),
     )
     report = json.loads(lint.stdout or "[]")
     violations = [

@@ -61,10 +61,16 @@ def test_other_outcomes_are_invoked_once(tmp_path: Path, monkeypatch: pytest.Mon
 
 # --- the seed phase runs when its inputs could have changed ---------------------------------------
 
-MODEL_PHASE_RESULT = SimpleNamespace(results=[SimpleNamespace(
-    node=SimpleNamespace(unique_id="model.leadscore.a", resource_type="model", relation_name=None),
-    status="success", message=None, failures=None,
-)])
+MODEL_PHASE_RESULT = SimpleNamespace(
+    results=[
+        SimpleNamespace(
+            node=SimpleNamespace(unique_id="model.leadscore.a", resource_type="model", relation_name=None),
+            status="success",
+            message=None,
+            failures=None,
+        )
+    ]
+)
 DAY = date(2026, 3, 31)
 
 
@@ -77,7 +83,9 @@ def _warehouse_with_seed_tables(settings: Settings) -> None:
 
 
 def _phases(invoked: list[list[str]]) -> list[str]:
-    return ["seeds" if command[command.index("resource_type:seed") - 1] == "--select" else "models" for command in invoked]
+    return [
+        "seeds" if command[command.index("resource_type:seed") - 1] == "--select" else "models" for command in invoked
+    ]
 
 
 def _build_phases(monkeypatch: pytest.MonkeyPatch, settings: Settings, outcomes: list[Outcome], **options) -> list[str]:

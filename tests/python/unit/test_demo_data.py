@@ -17,24 +17,60 @@ END = date(2025, 6, 30)
 TABLES = ("leads", "accounts", "events", "lifecycle")
 COLUMNS = {
     "leads": [
-        "lead_id", "email", "first_name", "last_name", "created_at", "account_id", "company_name",
-        "job_title", "seniority", "department", "country", "lead_source", "product_interest",
-        "budget", "purchase_timeline", "stated_need",
+        "lead_id",
+        "email",
+        "first_name",
+        "last_name",
+        "created_at",
+        "account_id",
+        "company_name",
+        "job_title",
+        "seniority",
+        "department",
+        "country",
+        "lead_source",
+        "product_interest",
+        "budget",
+        "purchase_timeline",
+        "stated_need",
     ],
     "accounts": [
-        "account_id", "name", "domain", "industry", "employee_count", "annual_revenue", "country",
+        "account_id",
+        "name",
+        "domain",
+        "industry",
+        "employee_count",
+        "annual_revenue",
+        "country",
         "business_model",
     ],
     "events": [
-        "event_id", "lead_id", "event_type", "occurred_at", "page_url", "duration_seconds",
-        "campaign", "content", "device",
+        "event_id",
+        "lead_id",
+        "event_type",
+        "occurred_at",
+        "page_url",
+        "duration_seconds",
+        "campaign",
+        "content",
+        "device",
     ],
     "lifecycle": ["lead_id", "stage", "entered_at", "reason"],
 }
 EVENT_TYPES = {
-    "page_view", "email_sent", "email_open", "email_click", "content_download",
-    "webinar_registration", "webinar_attendance", "social_engagement", "form_submission",
-    "demo_request", "contact_sales", "unsubscribe", "email_bounce",
+    "page_view",
+    "email_sent",
+    "email_open",
+    "email_click",
+    "content_download",
+    "webinar_registration",
+    "webinar_attendance",
+    "social_engagement",
+    "form_submission",
+    "demo_request",
+    "contact_sales",
+    "unsubscribe",
+    "email_bounce",
 }
 EMAIL_EVENTS = ("email_sent", "email_open", "email_click", "unsubscribe", "email_bounce")
 PAGE_EVENTS = ("page_view", "content_download", "form_submission", "demo_request", "contact_sales")
@@ -102,54 +138,78 @@ def test_files_follow_the_source_contract(tmp_path: Path) -> None:
         "select bool_and(event_id = 'E' || lpad(n::varchar, 9, '0')) "
         "from (select event_id, row_number() over () as n from events)",
     )
-    assert _scalar(
-        con,
-        "select count(*) from (select lead_id, occurred_at, lag(lead_id) over () as prev_lead, "
-        "lag(occurred_at) over () as prev_at from events) "
-        "where lead_id < prev_lead or (lead_id = prev_lead and occurred_at < prev_at)",
-    ) == 0
+    assert (
+        _scalar(
+            con,
+            "select count(*) from (select lead_id, occurred_at, lag(lead_id) over () as prev_lead, "
+            "lag(occurred_at) over () as prev_at from events) "
+            "where lead_id < prev_lead or (lead_id = prev_lead and occurred_at < prev_at)",
+        )
+        == 0
+    )
 
     # references
     assert _scalar(con, "select count(*) from events where lead_id not in (select lead_id from leads)") == 0
     assert _scalar(con, "select count(*) from lifecycle where lead_id not in (select lead_id from leads)") == 0
-    assert _scalar(
-        con,
-        "select count(*) from leads "
-        "where account_id is not null and account_id not in (select account_id from accounts)",
-    ) == 0
+    assert (
+        _scalar(
+            con,
+            "select count(*) from leads "
+            "where account_id is not null and account_id not in (select account_id from accounts)",
+        )
+        == 0
+    )
 
     # time bounds: the year ending on END, never before the lead existed
     end = "timestamp '2025-06-30 23:59:59'"
     assert _scalar(con, f"select max(created_at) <= {end} from leads")
-    assert _scalar(con, f"select min(created_at) < timestamp '2024-07-01' from leads")
+    assert _scalar(con, "select min(created_at) < timestamp '2024-07-01' from leads")
     assert _scalar(con, f"select max(occurred_at) <= {end} and min(occurred_at) >= timestamp '2024-07-01' from events")
     assert _scalar(con, "select count(*) from events join leads using (lead_id) where occurred_at < created_at") == 0
     assert _scalar(con, f"select max(entered_at) <= {end} from lifecycle")
 
     # value sets
     assert {row[0] for row in con.execute("select distinct event_type from events").fetchall()} == EVENT_TYPES
-    assert _scalar(con, """select bool_and(seniority in ('executive', 'vp', 'director', 'manager',
-        'individual_contributor', 'student')) from leads""")
-    assert _scalar(con, """select bool_and(department in ('marketing', 'sales', 'it', 'engineering',
-        'finance', 'operations', 'hr', 'executive', 'other')) from leads""")
-    assert _scalar(con, """select bool_and(lead_source in ('organic_search', 'paid_search', 'paid_social',
-        'referral', 'webinar', 'event', 'partner', 'outbound', 'direct', 'content_syndication')) from leads""")
-    assert _scalar(con, """select bool_and(purchase_timeline in ('this_quarter', 'next_quarter', '6_12_months',
-        'no_plans')) from leads where purchase_timeline is not null""")
-    assert _scalar(con, """select bool_and(industry in ('software', 'financial_services', 'healthcare',
+    assert _scalar(
+        con,
+        """select bool_and(seniority in ('executive', 'vp', 'director', 'manager',
+        'individual_contributor', 'student')) from leads""",
+    )
+    assert _scalar(
+        con,
+        """select bool_and(department in ('marketing', 'sales', 'it', 'engineering',
+        'finance', 'operations', 'hr', 'executive', 'other')) from leads""",
+    )
+    assert _scalar(
+        con,
+        """select bool_and(lead_source in ('organic_search', 'paid_search', 'paid_social',
+        'referral', 'webinar', 'event', 'partner', 'outbound', 'direct', 'content_syndication')) from leads""",
+    )
+    assert _scalar(
+        con,
+        """select bool_and(purchase_timeline in ('this_quarter', 'next_quarter', '6_12_months',
+        'no_plans')) from leads where purchase_timeline is not null""",
+    )
+    assert _scalar(
+        con,
+        """select bool_and(industry in ('software', 'financial_services', 'healthcare',
         'manufacturing', 'retail', 'education', 'government', 'media', 'professional_services',
         'telecommunications', 'nonprofit')) and bool_and(business_model in ('b2b', 'b2c', 'b2b2c'))
-        and min(employee_count) >= 1 and max(employee_count) <= 200000 from accounts""")
+        and min(employee_count) >= 1 and max(employee_count) <= 200000 from accounts""",
+    )
     assert _scalar(con, "select bool_and(domain like '%.example') from accounts")
     assert _scalar(con, "select count(*) from leads where job_title is null or email not like '%_@_%'") == 0
-    assert _scalar(
-        con, "select count(*) from leads where seniority = 'student' and job_title not like '%Student%'"
-    ) == 0
+    assert (
+        _scalar(con, "select count(*) from leads where seniority = 'student' and job_title not like '%Student%'") == 0
+    )
     assert _scalar(con, "select count(*) from leads where seniority = 'vp' and job_title not like 'V%'") == 0
     interest_null = _scalar(con, "select avg((product_interest is null)::int) from leads")
     assert 0.2 < interest_null < 0.3
-    assert _scalar(con, """select bool_and(product_interest in ('analytics_suite', 'crm_platform'))
-        from leads where product_interest is not null""")
+    assert _scalar(
+        con,
+        """select bool_and(product_interest in ('analytics_suite', 'crm_platform'))
+        from leads where product_interest is not null""",
+    )
 
     # planted data quality issues
     no_account = _scalar(con, "select avg((account_id is null)::int) from leads")
@@ -157,34 +217,76 @@ def test_files_follow_the_source_contract(tmp_path: Path) -> None:
     named = _scalar(con, "select avg((length(country) > 2)::int) from leads")
     assert 0.08 < named < 0.22
     assert _scalar(con, "select count(*) from leads where country = 'Germany'") > 0
-    personal = _scalar(con, """select avg((split_part(email, '@', 2) in ('gmail.com', 'yahoo.com',
-        'hotmail.com', 'outlook.com'))::int) from leads""")
+    personal = _scalar(
+        con,
+        """select avg((split_part(email, '@', 2) in ('gmail.com', 'yahoo.com',
+        'hotmail.com', 'outlook.com'))::int) from leads""",
+    )
     assert 0.05 < personal < 0.11
-    competitors = _scalar(con, """select count(*) from leads
-        where split_part(email, '@', 2) in ('rival-analytics.example', 'competitor-crm.example')""")
+    competitors = _scalar(
+        con,
+        """select count(*) from leads
+        where split_part(email, '@', 2) in ('rival-analytics.example', 'competitor-crm.example')""",
+    )
     assert competitors > 0
 
     # events: which attributes are set for which types, a few hundred pages
-    assert _scalar(con, f"""select count(*) from events where (page_url is not null)
-        != (event_type in {PAGE_EVENTS})""") == 0
+    assert (
+        _scalar(
+            con,
+            f"""select count(*) from events where (page_url is not null)
+        != (event_type in {PAGE_EVENTS})""",
+        )
+        == 0
+    )
     assert _scalar(con, "select bool_and(page_url like 'https://www.acme-analytics.example/%') from events")
     assert 50 < _scalar(con, "select count(distinct page_url) from events") < 400
     assert _scalar(con, f"select count(*) from events where (device is null) != (event_type in {EMAIL_EVENTS})") == 0
-    assert _scalar(con, """select count(*) from events where (duration_seconds is not null)
-        != (event_type in ('page_view', 'webinar_attendance'))""") == 0
+    assert (
+        _scalar(
+            con,
+            """select count(*) from events where (duration_seconds is not null)
+        != (event_type in ('page_view', 'webinar_attendance'))""",
+        )
+        == 0
+    )
     assert _scalar(con, "select count(*) from events where event_type = 'email_sent' and campaign is null") == 0
 
     # lifecycle: stage order and reasons
     assert _scalar(con, "select bool_and(stage in ('sql', 'opportunity', 'won', 'lost', 'rejected')) from lifecycle")
-    assert _scalar(con, """select count(*) from lifecycle where stage = 'rejected' and reason not in
+    assert (
+        _scalar(
+            con,
+            """select count(*) from lifecycle where stage = 'rejected' and reason not in
         ('Competitor', 'No budget', 'Student / not a buyer', 'Not a fit - too small', 'Bad timing',
-         'Duplicate')""") == 0
-    assert _scalar(con, """select count(*) from lifecycle where stage = 'lost'
-        and reason not in ('Chose competitor', 'Price', 'No decision')""") == 0
-    assert _scalar(con, """select count(*) from lifecycle w join lifecycle o using (lead_id)
-        where w.stage = 'won' and o.stage = 'opportunity' and o.entered_at > w.entered_at""") == 0
-    assert _scalar(con, """select count(*) from lifecycle w where stage = 'won' and not exists
-        (select 1 from lifecycle o where o.lead_id = w.lead_id and o.stage = 'opportunity')""") == 0
+         'Duplicate')""",
+        )
+        == 0
+    )
+    assert (
+        _scalar(
+            con,
+            """select count(*) from lifecycle where stage = 'lost'
+        and reason not in ('Chose competitor', 'Price', 'No decision')""",
+        )
+        == 0
+    )
+    assert (
+        _scalar(
+            con,
+            """select count(*) from lifecycle w join lifecycle o using (lead_id)
+        where w.stage = 'won' and o.stage = 'opportunity' and o.entered_at > w.entered_at""",
+        )
+        == 0
+    )
+    assert (
+        _scalar(
+            con,
+            """select count(*) from lifecycle w where stage = 'won' and not exists
+        (select 1 from lifecycle o where o.lead_id = w.lead_id and o.stage = 'opportunity')""",
+        )
+        == 0
+    )
 
 
 def test_weekdays_are_busier_than_weekends(tmp_path: Path) -> None:
@@ -235,11 +337,14 @@ def test_planted_truth_separates_drivers_from_noise(tmp_path: Path) -> None:
     assert rate("careers_views >= 3") < rate("true")
 
     # conversions come after the activity that led to them
-    late = _scalar(con, """
+    late = _scalar(
+        con,
+        """
         select count(*) from lifecycle c join events e using (lead_id)
         where c.stage in ('sql', 'rejected') and e.event_type in ('demo_request', 'contact_sales')
           and e.occurred_at > c.entered_at
-    """)
+    """,
+    )
     assert late == 0
 
     truth = json.loads((tmp_path / "demo_truth.json").read_text())
@@ -261,9 +366,10 @@ def test_csv_and_parquet_hold_the_same_rows(tmp_path: Path) -> None:
 
     for table in TABLES:
         as_text = ", ".join(f"{column}::varchar" for column in COLUMNS[table])
-        assert parquet.execute(f"select {as_text} from {table}").fetchall() == csv.execute(
-            f"select * from {table}"
-        ).fetchall(), table
+        assert (
+            parquet.execute(f"select {as_text} from {table}").fetchall()
+            == csv.execute(f"select * from {table}").fetchall()
+        ), table
     stamp = re.compile(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$")
     assert all(stamp.match(row[0]) for row in csv.execute("select occurred_at from events limit 500").fetchall())
     header = (csv_dir / "events.csv").read_text().splitlines()[0]
