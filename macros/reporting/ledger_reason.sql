@@ -20,3 +20,23 @@
     || {{ points_text(points or points_relation ~ '.final_points') }}
     || ')'
 {%- endmacro %}
+
+{#- The rules that gave a lead the most points, one row each with its reason in words and its
+    rank per lead and scoring model: the biggest first, on a tie by rule id. `points` is the
+    amount shown and kept (> 0); final_points when none. The sales priority list and the CRM file
+    take the first three. -#}
+{% macro ranked_ledger_reasons(points_relation, points=none) -%}
+    {%- set shown_points = points or points_relation ~ '.final_points' -%}
+    select
+        {{ points_relation }}.lead_id,
+        {{ points_relation }}.model_id,
+        {{ points_relation }}.rule_id,
+        {{ points_relation }}.final_points,
+        {{ ledger_reason(points_relation, points) }} as reason,
+        row_number() over (
+            partition by {{ points_relation }}.lead_id, {{ points_relation }}.model_id
+            order by {{ points_relation }}.final_points desc, {{ points_relation }}.rule_id asc
+        ) as reason_rank
+    from {{ points_relation }}
+    where {{ shown_points }} > 0
+{%- endmacro %}

@@ -21,18 +21,7 @@ mql_dates as (
 ),
 
 positive_points as (
-    select
-        points.lead_id,
-        points.model_id,
-        points.rule_id,
-        points.final_points,
-        {{ ledger_reason('points', 'round(points.final_points, 0)') }} as reason,
-        row_number() over (
-            partition by points.lead_id, points.model_id
-            order by points.final_points desc, points.rule_id asc
-        ) as reason_rank
-    from points
-    where round(points.final_points, 0) > 0
+    {{ ranked_ledger_reasons('points', 'round(points.final_points, 0)') }}
 ),
 
 reasons as (

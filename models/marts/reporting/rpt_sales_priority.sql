@@ -74,22 +74,16 @@ listed as (
     where priority_rank <= priority_list_size
 ),
 
-positive_points as (
-    select
-        points.lead_id,
-        points.model_id,
-        points.rule_id,
-        points.final_points,
-        {{ ledger_reason('points') }} as reason,
-        row_number() over (
-            partition by points.lead_id, points.model_id
-            order by points.final_points desc, points.rule_id asc
-        ) as reason_rank
+listed_points as (
+    select points.*
     from points
     inner join listed
         on points.lead_id = listed.lead_id
         and points.model_id = listed.model_id
-    where points.final_points > 0
+),
+
+positive_points as (
+    {{ ranked_ledger_reasons('listed_points') }}
 ),
 
 reasons as (
