@@ -64,9 +64,7 @@ final as (
         description as rule_description,
         cast(event_count as {{ dbt.type_string() }}) || ' events' as evidence,
         cast(event_count as {{ score_type() }}) as units,
-        {{ to_points('raw_points') }} as raw_points,
-        {{ to_points('case when raw_points > limit_points then limit_points else raw_points end') }} as final_points,
-        case when raw_points > limit_points then 'cap' end as adjustment
+        {{ capped_points('raw_points', 'limit_points') }}
     from pointed
     where raw_points <> 0
 )

@@ -286,9 +286,7 @@ final as (
         description as rule_description,
         evidence,
         cast(units as {{ score_type() }}) as units,
-        {{ to_points('raw_points') }} as raw_points,
-        {{ to_points('case when raw_points < min_points then min_points else raw_points end') }} as final_points,
-        case when raw_points < min_points then 'floor' end as adjustment
+        {{ floored_points('raw_points', 'min_points') }}
     from hits
     where raw_points <> 0
 )

@@ -90,9 +90,7 @@ final as (
         description as rule_description,
         cast(cast(units as bigint) as {{ dbt.type_string() }}) || ' ' || replace(measure, '_', ' ') as evidence,
         cast(units as {{ score_type() }}) as units,
-        {{ to_points('raw_points') }} as raw_points,
-        {{ to_points('case when raw_points > max_points then max_points else raw_points end') }} as final_points,
-        case when raw_points > max_points then 'cap' end as adjustment
+        {{ capped_points('raw_points', 'max_points') }}
     from pointed
     where raw_points <> 0
 )
