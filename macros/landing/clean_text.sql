@@ -76,3 +76,11 @@
 {% macro raw_text(column) -%}
     cast({{ column }} as {{ dbt.type_string() }})
 {%- endmacro %}
+
+{#- The custom columns a landing file brings beyond the contract (landing_extra_columns), each
+    cleaned as free text in lower case under its own quoted name; every one after a comma. -#}
+{% macro clean_custom_columns(columns) -%}
+    {%- for column in columns %},
+        lower({{ clean_text(adapter.quote(column)) }}) as {{ adapter.quote(column) }}
+    {%- endfor %}
+{%- endmacro %}

@@ -31,9 +31,7 @@ cleaned as (
         {{ parse_as('annual_revenue', 'decimal(18,2)') }} as annual_revenue,
         {{ clean_text('country') }} as country,
         {{ clean_category('business_model') }} as business_model
-    {%- for column in extra_columns %},
-        lower({{ clean_text(adapter.quote(column)) }}) as {{ adapter.quote(column) }}
-        {%- endfor %}
+    {{- clean_custom_columns(extra_columns) }}
     from source
 ),
 

@@ -47,9 +47,7 @@ cleaned as (
         {{ parse_as('budget', 'decimal(18,2)') }} as budget,
         {{ clean_category('purchase_timeline') }} as purchase_timeline,
         {{ clean_text('stated_need') }} as stated_need
-    {%- for column in extra_columns %},
-        lower({{ clean_text(adapter.quote(column)) }}) as {{ adapter.quote(column) }}
-        {%- endfor %}
+    {{- clean_custom_columns(extra_columns) }}
     from source
 ),
 
