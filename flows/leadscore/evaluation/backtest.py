@@ -1,8 +1,9 @@
 """Backtest: score past days with the live seeds and with a candidate seed set, side by side.
 
 Each seed set scores the observation days into its own DuckDB file under a work folder (never the
-warehouse, never published/): dbt loads the seeds once, then runs the models up to
-fct_lead_score_history for every day, and fct_lead_score_observations as of the outcome day says which
+warehouse, never published/): dbt loads the seeds once, checks the landed events once (for the last
+day), then runs the models up to fct_lead_score_history that read the as-of day for every day (see
+replay_models), and fct_lead_score_observations as of the outcome day says which
 scored leads reached sql (or a later stage) within the judged window. Scoring stays in SQL;
 Python only picks the observations and compares them (ROC AUC, PR AUC, lift, MQLs, flips).
 
@@ -46,6 +47,7 @@ from leadscore.running.dbt_runner import (
     _redact_log,
     build_result,
     describe_problems,
+    duckdb_held_open,
     sigterm_stops,
     temporary_environment,
 )
@@ -53,7 +55,12 @@ from leadscore.running.seedsets import LIVE_SEEDS, OVERLAYS, write_overlay
 from leadscore.settings import Settings
 from leadscore.warehouse import open_duckdb
 
-SCORING_MODELS = "+fct_lead_score_history"
+# the model a scored day ends in: every model it is built from is scored (see replay_models)
+SCORED_MODEL = "fct_lead_score_history"
+# the macros a model reads the as-of day with (macros/scoring/as_of_date.sql)
+AS_OF_MACROS = frozenset(f"macro.leadscore.{name}" for name in ("as_of_date", "as_of_cutoff", "as_of_date_string"))
+# models that store every landed day up to the as-of day, cut by their readers (dbt_project.yml)
+STORED_BY_DAY_TAG = "landed_events"
 # what fct_lead_score_observations needs rebuilt as of the outcome day (both read as_of_date)
 OBSERVATION_MODELS = ["int_lifecycle_stages_as_of", "fct_lead_score_observations"]
 # what the profile of the landed data reads (views over the landing files, the base models under
@@ -380,9 +387,49 @@ class DbtProject:
                 else:
                     outcome = parsed
             if outcome is None:
-                outcome = dbtRunner(manifest=self.manifest).invoke([*args, *flags])
+                with duckdb_held_open(settings, args):
+                    outcome = dbtRunner(manifest=self.manifest).invoke([*args, *flags])
             _redact_log(settings)
         return build_result(outcome)
+
+    def replay_models(self) -> tuple[list[str], list[str]]:
+        """replay_models of the parsed project (call after a first invoke)."""
+        if self.manifest is None:
+            raise BacktestError("the dbt project is not parsed yet")
+        return replay_models(self.manifest.nodes, SCORED_MODEL)
+
+
+def replay_models(nodes: dict, target: str) -> tuple[list[str], list[str]]:
+    """The models `target` is built from (itself included), split for scoring many as-of days in
+    a row: (built once, for the last day; built for every day).
+
+    Every day: the models that read the as-of day (AS_OF_MACROS) and every model downstream of
+    one, except the models tagged STORED_BY_DAY_TAG: those check every landed event and store it
+    by its day up to the as-of day, and each of their readers cuts at its own as-of day, so built
+    once for the last day they give every earlier day what a build for that day gives (and the
+    landed files do not change during a replay). Once: the rest, which reads no as-of day (staging
+    views, rules resolved from the seeds, the stored events). Scanning the landed events once
+    instead of every day is most of what this saves."""
+    models = {uid: node for uid, node in nodes.items() if node.resource_type == "model"}
+    by_name = {node.name: uid for uid, node in models.items()}
+    upstream: set[str] = set()
+    pending = [by_name[target]]
+    while pending:
+        uid = pending.pop()
+        if uid in models and uid not in upstream:
+            upstream.add(uid)
+            pending += models[uid].depends_on.nodes
+    daily = {
+        uid
+        for uid in upstream
+        if AS_OF_MACROS.intersection(models[uid].depends_on.macros) and STORED_BY_DAY_TAG not in models[uid].tags
+    }
+    grown = True
+    while grown:
+        below = {uid for uid in upstream - daily if daily.intersection(models[uid].depends_on.nodes)}
+        daily |= below
+        grown = bool(below)
+    return sorted(models[uid].name for uid in upstream - daily), sorted(models[uid].name for uid in daily)
 
 
 class SeedSetRun:
@@ -441,9 +488,16 @@ class SeedSetRun:
         return profile_landed_data(self.database, profile_day)
 
     def score(self, days: list[date], keep_points: bool = False) -> None:
-        for day in days:
+        """Score `days` (see replay_models): what reads no as-of day once, for the last of them,
+        then the rest day by day, oldest first (the score history is appended to)."""
+        if not days:
+            return
+        once, daily = self.project.replay_models()
+        self._say(f"checking the landed events up to {max(days)}")
+        self._dbt(["run", "--vars", _vars(max(days)), "--select", *once], f"checking the events for {self.name}")
+        for day in sorted(days):
             self._say(f"scoring {day}")
-            self._dbt(["run", "--vars", _vars(day), "--select", SCORING_MODELS], f"scoring {day} with {self.name}")
+            self._dbt(["run", "--vars", _vars(day), "--select", *daily], f"scoring {day} with {self.name}")
             if keep_points:
                 _keep_points(self.database, day)
 

@@ -13,13 +13,18 @@ from pathlib import Path
 
 import duckdb
 
-from conftest import PROJECT_DIR, make_settings, write_csv
+from conftest import PROJECT_DIR, make_settings, plant_rows, write_csv
+from leadscore.demo.demo_data import generate_demo_data
 from leadscore.evaluation.backtest import (
+    DbtProject,
     Observation,
+    SeedSetRun,
+    _vars,
     history_plan,
     observation_days,
     run_backtest,
     score_metrics,
+    score_seed_set,
     top_decile_lift,
 )
 
@@ -224,3 +229,40 @@ def test_candidate_from_a_git_revision(tmp_path: Path) -> None:
     assert files["fit_rules.csv"] == committed
     overlay = write_overlay(PROJECT_DIR, revision, tmp_path / "seeds")
     assert (overlay / "_seeds.yml").exists() and (overlay / "fit_rules.csv").read_bytes() == committed
+
+
+def test_a_replay_scores_each_day_as_a_build_for_that_day_alone(isolated_dbt: Path) -> None:
+    """A backtest checks the landed events once, for its last day, then scores each day from them
+    (replay_models): every day's scores equal those of a build of +fct_lead_score_history for that
+    day alone, also with an event exported twice whose later copy wins."""
+    landing = isolated_dbt / "landing"
+    generate_demo_data(landing, leads=150, seed=5, end_date=date(2026, 3, 31), file_format="csv", history_days=60)
+    with (landing / "events.csv").open(newline="") as handle:
+        first = next(csv.DictReader(handle))
+    with (landing / "leads.csv").open(newline="") as handle:
+        smallest_lead = min(row["lead_id"] for row in csv.DictReader(handle))
+    # a copy dated after the first scored day, of a lead that sorts first: it wins (event_copy_order)
+    plant_rows(landing, "events", [{**first, "lead_id": smallest_lead, "occurred_at": "2026-03-20 10:00:00"}])
+    settings = make_settings(isolated_dbt, landing)
+    days = [date(2026, 3, 10), date(2026, 3, 24)]
+    replayed = score_seed_set(
+        settings, "replay", None, isolated_dbt / "work", days, date(2026, 3, 31), test_seeds=False
+    )
+
+    with DbtProject(settings, isolated_dbt / "alone") as project:
+        for day in days:
+            alone = SeedSetRun(project, f"day_{day:%d}", None)
+            alone.load(test=False)
+            once, daily = project.replay_models()
+            assert "int_events_validated" in once and "int_lead_daily_activity" in daily
+            alone._dbt(["run", "--vars", _vars(day), "--select", "+fct_lead_score_history"], f"building {day}")
+            with duckdb.connect() as con:
+                con.execute(f"attach '{replayed}' as replay (read_only)")
+                con.execute(f"attach '{alone.database}' as alone (read_only)")
+                a = f"select * from replay.main.fct_lead_score_history where as_of_date = '{day}'"
+                b = f"select * from alone.main.fct_lead_score_history where as_of_date = '{day}'"
+                assert con.execute(f"select count(*) from ({b})").fetchone()[0] > 100
+                differing = con.execute(
+                    f"select (select count(*) from ({a} except all {b})) + (select count(*) from ({b} except all {a}))"
+                ).fetchone()[0]
+                assert differing == 0, f"{day}: {differing} rows differ"

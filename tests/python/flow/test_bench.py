@@ -32,6 +32,10 @@ def test_bench_prints_measures_and_targets(tmp_path: Path) -> None:
         "T=200",
         "--repeats",
         "1",
+        "--two-years",
+        "T",
+        "--backtest",
+        "T",
         "--work-dir",
         str(tmp_path / "work"),
         "--results-dir",
@@ -41,22 +45,33 @@ def test_bench_prints_measures_and_targets(tmp_path: Path) -> None:
     table = completed.stdout
     assert "| T | 200 |" in table
     for target in (
-        "full minus start-up / floor <= 2",
-        "incremental / full <= 5 %",
-        "peak RSS <= 4 GiB",
-        "full == incremental (rows differing)",
-        "store / floor: least full / floor of a build that keeps the events",
-        "full minus start-up / store",
-        "XS daily run <= 10 s",
+        "1. daily run / floor <= 20x at L",
+        "1. daily run, two years of history / one year <= 1.2",
+        "2. full build / floor <= 60x at L",
+        "2. peak RSS <= 4 GiB",
+        "3. XS daily run <= 10 s",
+        "4. backtest, 13 days, one seed set / daily run <= 3x",
+        "6. full == incremental (rows differing)",
+        "daily run / full build",
+        "store / floor: least full build / floor of a build that keeps the events",
     ):
         assert f"| {target} | T |" in table
     assert "fct_lead_scores 0, fct_lead_score_history 0" in table
+    verdicts = {
+        line.split(" | ")[0].lstrip("| "): line.rsplit(" | ", 1)[1].rstrip(" |")
+        for line in table.splitlines()
+        if line.startswith("| ") and line.count(" | ") == 3
+    }
+    # targets set at L get no verdict at a smaller size; the others do
+    assert verdicts["1. daily run / floor <= 20x at L"] == "-"
+    assert verdicts["2. peak RSS <= 4 GiB"] == "met"
     written = sorted(path.name for path in results.iterdir())
     assert len(written) == 2 and written[0].endswith(".json") and written[1].endswith(".md")
     payload = json.loads((results / written[0]).read_text())
     measures = payload["sizes"][0]["measures"]
-    assert set(measures) == {"floor", "store", "startup", "full", "incremental"}
+    assert set(measures) == {"floor", "store", "startup", "full", "incremental", "two_years", "backtest"}
     assert all(len(m["seconds"]) == 1 and m["peak_rss_mib"][0] > 0 for m in measures.values())
+    assert payload["sizes"][0]["backtest_days"] == 13
 
 
 def test_unknown_size_is_a_usage_error(tmp_path: Path) -> None:
@@ -82,34 +97,50 @@ def _size(
     return SizeResult(name, leads, leads * 50, measures, {})
 
 
-def test_a_tiny_size_gives_the_builds_fixed_cost() -> None:
+def test_targets_at_l_get_verdicts_there_only() -> None:
     results = [
-        _size("XS", 100, 0.1, 3.0, 60.0, 58.0),
-        _size("M", 100_000, 0.5, 3.0, 61.0, 59.0),
-        _size("L", 1_000_000, 2.0, 3.0, 100.0, 90.0),
+        _size("XS", 100, 0.1, 3.0, 60.0, 9.0),
+        _size("M", 100_000, 0.5, 3.0, 61.0, 30.0),
+        _size("L", 1_000_000, 2.0, 3.0, 100.0, 41.0),
     ]
     rows = {(target, size): (measured, verdict) for target, size, measured, verdict in ratio_rows(results)}
-    assert rows[("full minus start-up / floor <= 2", "M")] == ("116.0x", "NOT met")
-    # M's full build is 1 s above the fixed cost: 2x its 0.5 s floor, met; L's is 40 s: 20x
-    assert rows[("full minus fixed cost (XS full) / floor <= 2", "M")] == ("2.0x", "met")
-    assert rows[("full minus fixed cost (XS full) / floor <= 2", "L")] == ("20.0x", "NOT met")
-    assert rows[("fixed cost (XS full) / full: least incremental / full", "L")] == ("60.0%", "-")
+    # L: daily 41 s over a 2 s floor is 20.5x, over 20; full 100 s is 50x, under 60
+    assert rows[("1. daily run / floor <= 20x at L", "L")] == ("20.5x", "NOT met")
+    assert rows[("2. full build / floor <= 60x at L", "L")] == ("50.0x", "met")
+    assert rows[("1. daily run / floor <= 20x at L", "M")] == ("60.0x", "-")
+    assert rows[("2. full build / floor <= 60x at L", "M")] == ("122.0x", "-")
+    # XS's daily run is the fixed cost: 9 s of L's 41 s, leaving 32 s = 16x L's floor
+    assert rows[("3. XS daily run <= 10 s", "XS")] == ("9.0 s", "met")
+    assert rows[("fixed cost (XS daily run) / daily run", "L")] == ("22.0%", "-")
+    assert rows[("daily run minus fixed cost (XS daily run) / floor", "L")] == ("16.0x", "-")
     assert not any(size == "XS" and "fixed cost" in target for target, size in rows)
+
+
+def test_two_years_of_history_and_the_backtest_against_the_daily_run() -> None:
+    m = _size("M", 100_000, 0.5, 3.0, 61.0, 30.0)
+    m.measures["two_years"] = Measure("two_years", [37.5], [900.0])
+    m.measures["backtest"] = Measure("backtest", [87.0], [1000.0])
+    m.backtest_days = 13
+    rows = {(target, size): (measured, verdict) for target, size, measured, verdict in ratio_rows([m])}
+    assert rows[("1. daily run, two years of history / one year <= 1.2", "M")] == ("1.25x (37.5 s / 30.0 s)", "NOT met")
+    assert rows[("4. backtest, 13 days, one seed set / daily run <= 3x", "M")] == ("2.90x (87.0 s / 30.0 s)", "met")
+    # without those steps, no such rows
+    plain = {target for target, *_ in ratio_rows([_size("M", 100_000, 0.5, 3.0, 61.0, 30.0)])}
+    assert not any(target.startswith(("1. daily run, two years", "4.")) for target in plain)
 
 
 def test_no_fixed_cost_rows_without_a_tiny_size() -> None:
     rows = ratio_rows([_size("S", 10_000, 0.1, 3.0, 60.0, 58.0), _size("M", 100_000, 0.5, 3.0, 61.0, 59.0)])
     assert not any("fixed cost" in target for target, *_ in rows)
+    assert not any(target.startswith("3.") for target, *_ in rows)
 
 
-def test_storing_the_events_is_measured_against_the_floor_and_the_build() -> None:
+def test_storing_the_events_is_measured_against_the_floor() -> None:
     rows = {
         (target, size): (measured, verdict)
         for target, size, measured, verdict in ratio_rows([_size("L", 1_000_000, 1.5, 3.0, 123.0, 90.0, store=24.0)])
     }
-    # copying the events takes 16x the floor; the build less start-up (120 s) is 5x the copy
-    assert rows[("store / floor: least full / floor of a build that keeps the events", "L")] == ("16.0x", "-")
-    assert rows[("full minus start-up / store", "L")] == ("5.0x", "-")
+    assert rows[("store / floor: least full build / floor of a build that keeps the events", "L")] == ("16.0x", "-")
 
 
 def test_results_without_a_store_measure_have_no_store_rows() -> None:
@@ -129,6 +160,6 @@ def test_the_daily_run_of_a_tiny_size_is_held_to_ten_seconds() -> None:
             ]
         )
     }
-    assert rows[("XS daily run <= 10 s", "XS")] == ("9.5 s", "met")
-    assert rows[("XS daily run <= 10 s", "T")] == ("10.2 s", "NOT met")
-    assert ("XS daily run <= 10 s", "M") not in rows
+    assert rows[("3. XS daily run <= 10 s", "XS")] == ("9.5 s", "met")
+    assert rows[("3. XS daily run <= 10 s", "T")] == ("10.2 s", "NOT met")
+    assert ("3. XS daily run <= 10 s", "M") not in rows
