@@ -61,6 +61,9 @@ SCORED_MODEL = "fct_lead_score_history"
 AS_OF_MACROS = frozenset(f"macro.leadscore.{name}" for name in ("as_of_date", "as_of_cutoff", "as_of_date_string"))
 # models that store every landed day up to the as-of day, cut by their readers (dbt_project.yml)
 STORED_BY_DAY_TAG = "landed_events"
+# the folder of the tables of bad raw rows: scoring reads none of them (int_events_validated refers
+# to quarantine_events only to be built after it, so the two biggest scans never run side by side)
+QUARANTINE_FOLDER = "quarantine"
 # what fct_lead_score_observations needs rebuilt as of the outcome day (both read as_of_date)
 OBSERVATION_MODELS = ["int_lifecycle_stages_as_of", "fct_lead_score_observations"]
 # what the profile of the landed data reads (views over the landing files, the base models under
@@ -409,8 +412,13 @@ def replay_models(nodes: dict, target: str) -> tuple[list[str], list[str]]:
     once for the last day they give every earlier day what a build for that day gives (and the
     landed files do not change during a replay). Once: the rest, which reads no as-of day (staging
     views, rules resolved from the seeds, the stored events). Scanning the landed events once
-    instead of every day is most of what this saves."""
-    models = {uid: node for uid, node in nodes.items() if node.resource_type == "model"}
+    instead of every day is most of what this saves. The quarantine tables are not built: a
+    replay scores, it does not report bad rows."""
+    models = {
+        uid: node
+        for uid, node in nodes.items()
+        if node.resource_type == "model" and QUARANTINE_FOLDER not in node.fqn[1:-1]
+    }
     by_name = {node.name: uid for uid, node in models.items()}
     upstream: set[str] = set()
     pending = [by_name[target]]

@@ -12,9 +12,9 @@ child process (wall time and peak resident memory from wait4):
                phase is skipped: the seeds did not change since that build)
   two_years    (sizes in --two-years) the same daily build on two years of history with the same
                leads and twice the events, so as many events a day: what history length costs
-  backtest     (sizes in --backtest) one seed set of a backtest scoring BACKTEST_DAYS sampled days
-               (every 14th, up to the last day whose conversion window is known): seeds loaded and
-               tested, the landed data profiled, the days scored, the outcomes observed
+  backtest     (sizes in --backtest) the live seed set of a backtest scoring BACKTEST_DAYS sampled
+               days (every 14th, up to the last day whose conversion window is known): seeds loaded
+               and the landed data profiled, the days scored, the outcomes observed
 Full and incremental start from copies of the same warehouse (built for the day before, so the
 score history holds that day), and their fct_lead_scores and that day's history are compared.
 The targets printed are issue 17's (see ratio_rows).
@@ -88,6 +88,7 @@ class SizeResult:
     measures: dict[str, Measure]
     identical: dict[str, int]  # rows that differ between full and incremental, per table ({}: not checked)
     backtest_days: int = 0  # days the backtest step scored (0: not run)
+    two_years_events: int = 0  # events of the two-year data (0: not run)
 
 
 def parse_sizes(spec: str) -> dict[str, int]:
@@ -201,7 +202,6 @@ def prepare_and_build_base(
     warehouse built for the day before (not timed, copied to root/base.duckdb) and dbt's partial
     parse left warm for the new day. Returns the timed steps' environment, the number of events
     and the base build's seconds and peak RSS."""
-    events_per_lead = EVENTS_PER_LEAD * history_days / HISTORY_DAYS
     log(f"[{name}] generating {leads:,} leads, {history_days} days of history, into {root}")
     # in a child too: a child's peak RSS counts the parent's RSS at fork, so the parent stays small
     run_child(
@@ -212,7 +212,6 @@ def prepare_and_build_base(
             "LEADSCORE_BENCH_ROOT": str(root),
             "LEADSCORE_BENCH_LEADS": str(leads),
             "LEADSCORE_BENCH_HISTORY_DAYS": str(history_days),
-            "LEADSCORE_BENCH_EVENTS_PER_LEAD": str(events_per_lead),
         },
     )
     history, full = root / "landing_history", root / "landing_full"
@@ -229,6 +228,27 @@ def prepare_and_build_base(
     # the timed builds would pay for parsing the whole project again, as daily runs would.
     run_child("startup", day - timedelta(days=1), environment)
     return environment, events, seconds, rss
+
+
+def same_events_a_day(history_days: int, day: date, sample_leads: int = 2_000) -> float:
+    """The demo data's events_per_lead that gives `history_days` of history as many events a day as
+    HISTORY_DAYS at EVENTS_PER_LEAD. Not proportional to the length: e-mails are sent weekly over
+    the whole history and only web activity follows events_per_lead, so one proportional step is
+    taken from a guess on a small sample (the rates agree within about 1 %)."""
+    import tempfile
+
+    from leadscore.demo.demo_data import generate_demo_data
+
+    def events_a_day(days: int, events_per_lead: float) -> float:
+        with tempfile.TemporaryDirectory() as folder:
+            counts = generate_demo_data(
+                Path(folder), leads=sample_leads, end_date=day, events_per_lead=events_per_lead, history_days=days + 1
+            )
+        return counts["events"] / (days + 1)
+
+    wanted = events_a_day(HISTORY_DAYS, EVENTS_PER_LEAD)
+    guess = EVENTS_PER_LEAD * history_days / HISTORY_DAYS
+    return guess * wanted / events_a_day(history_days, guess)
 
 
 def bench_size(
@@ -264,7 +284,7 @@ def bench_size(
             if kind in ("full", "incremental"):
                 shutil.copy2(warehouse, root / f"{kind}.duckdb")
     identical = {} if full_from_base else compare_outputs(root / "full.duckdb", root / "incremental.duckdb", day)
-    backtest_days = 0
+    backtest_days, two_years_events = 0, 0
     if backtest:
         # the landed data of the new day too: outcomes are known up to it
         measures[BACKTEST] = Measure(BACKTEST)
@@ -275,7 +295,7 @@ def bench_size(
     if two_years:
         longer = root / TWO_YEARS
         longer.mkdir()
-        environment, _, _, _ = prepare_and_build_base(
+        environment, two_years_events, _, _ = prepare_and_build_base(
             f"{name}, two years", leads, longer, day, project, log, history_days=2 * HISTORY_DAYS
         )
         measures[TWO_YEARS] = Measure(TWO_YEARS)
@@ -285,7 +305,7 @@ def bench_size(
                 measures, TWO_YEARS, "build", day, environment, f"[{name}] repeat {repeat}: daily on two years,", log
             )
         shutil.rmtree(longer, ignore_errors=True)
-    return SizeResult(name, leads, events, measures, identical, backtest_days)
+    return SizeResult(name, leads, events, measures, identical, backtest_days, two_years_events)
 
 
 def _measure(measures: dict[str, Measure], kind: str, step: str, day: date, environment: dict, say: str, log) -> None:
@@ -488,14 +508,18 @@ def render(results: list[SizeResult], repeats: int, info: dict[str, str], starte
     if extra:
         lines += [
             "",
-            "| size | daily run, two years of history s | peak RSS MiB | backtest days | backtest, one seed set s | peak RSS MiB |",
-            "|---|---:|---:|---:|---:|---:|",
+            "| size | events, two years | daily run, two years of history s | peak RSS MiB | backtest days | backtest, one seed set s | peak RSS MiB |",
+            "|---|---:|---:|---:|---:|---:|---:|",
         ]
-        lines += [
-            f"| {r.name} | {_median_text(r.measures, TWO_YEARS, 1)} | {_peak_text(r.measures, TWO_YEARS)} | "
-            f"{r.backtest_days or '-'} | {_median_text(r.measures, BACKTEST, 1)} | {_peak_text(r.measures, BACKTEST)} |"
-            for r in extra
-        ]
+        for r in extra:
+            two_years = f"{r.two_years_events:,}" if r.two_years_events else "-"
+            cells = [r.name, two_years, _median_text(r.measures, TWO_YEARS, 1), _peak_text(r.measures, TWO_YEARS)]
+            cells += [
+                str(r.backtest_days or "-"),
+                _median_text(r.measures, BACKTEST, 1),
+                _peak_text(r.measures, BACKTEST),
+            ]
+            lines.append("| " + " | ".join(cells) + " |")
     lines += ["", "| target | size | measured | verdict |", "|---|---|---|---|"]
     lines += [f"| {t} | {s} | {v} | {verdict} |" for t, s, v, verdict in ratio_rows(results)]
     return "\n".join(lines) + "\n"
@@ -703,8 +727,8 @@ def _child(step: str, day: date) -> None:
 
 
 def _backtest(settings, day: date) -> None:
-    """What `leadscore backtest` does for one seed set, the live seeds: load and test them,
-    profile the landed data, score BACKTEST_DAYS days BACKTEST_EVERY days apart (the last one the
+    """What `leadscore backtest` does for its live seed set: load the seeds (untested, as there:
+    the daily runs test the live seeds) and profile the landed data in one build, score BACKTEST_DAYS days BACKTEST_EVERY days apart (the last one the
     last day whose conversion window is over by `day`), observe the outcomes up to `day`."""
     from leadscore.evaluation.backtest import (
         LIVE,
@@ -720,7 +744,7 @@ def _backtest(settings, day: date) -> None:
     start = day - timedelta(days=window + BACKTEST_EVERY * (BACKTEST_DAYS - 1))
     with DbtProject(settings, work) as project:
         run = SeedSetRun(project, LIVE, None)
-        plan = plan_from_landed_data(run, HistoryRequest(day, start=start, every=BACKTEST_EVERY), window, test=True)
+        plan = plan_from_landed_data(run, HistoryRequest(day, start=start, every=BACKTEST_EVERY), window)
         run.score(plan.days)
         run.observe(plan)
     (work / "days.json").write_text(json.dumps({"days": len(plan.days)}))
@@ -729,13 +753,11 @@ def _backtest(settings, day: date) -> None:
 if __name__ == "__main__":
     step, day_text = sys.argv[1], sys.argv[2]
     if step == "prepare":
-        bench_root = Path(os.environ["LEADSCORE_BENCH_ROOT"])
+        bench_root, bench_day = Path(os.environ["LEADSCORE_BENCH_ROOT"]), date.fromisoformat(day_text)
+        days = int(os.environ["LEADSCORE_BENCH_HISTORY_DAYS"])
+        per_lead = EVENTS_PER_LEAD if days == HISTORY_DAYS else same_events_a_day(days, bench_day)
         _, _, event_rows = prepare_landing(
-            bench_root,
-            int(os.environ["LEADSCORE_BENCH_LEADS"]),
-            date.fromisoformat(day_text),
-            int(os.environ["LEADSCORE_BENCH_HISTORY_DAYS"]),
-            float(os.environ["LEADSCORE_BENCH_EVENTS_PER_LEAD"]),
+            bench_root, int(os.environ["LEADSCORE_BENCH_LEADS"]), bench_day, days, per_lead
         )
         (bench_root / "prepared.json").write_text(json.dumps({"events": event_rows}))
     elif step == "floor":

@@ -255,6 +255,7 @@ def test_a_replay_scores_each_day_as_a_build_for_that_day_alone(isolated_dbt: Pa
             alone.load(test=False)
             once, daily = project.replay_models()
             assert "int_events_validated" in once and "int_lead_daily_activity" in daily
+            assert "quarantine_events" not in once + daily
             alone._dbt(["run", "--vars", _vars(day), "--select", "+fct_lead_score_history"], f"building {day}")
             with duckdb.connect() as con:
                 con.execute(f"attach '{replayed}' as replay (read_only)")
