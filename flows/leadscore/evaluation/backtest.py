@@ -399,14 +399,29 @@ class DbtProject:
         """replay_models of the parsed project (call after a first invoke)."""
         if self.manifest is None:
             raise BacktestError("the dbt project is not parsed yet")
-        return replay_models(self.manifest.nodes, SCORED_MODEL)
+        return replay_models(self.manifest.nodes, self.manifest.macros, SCORED_MODEL)
 
 
-def replay_models(nodes: dict, target: str) -> tuple[list[str], list[str]]:
+def reads_as_of_day(macro_ids: list[str], macros: dict, seen: set[str] | None = None) -> bool:
+    """Whether any of these macros, or a macro they call, is one of AS_OF_MACROS."""
+    seen = set() if seen is None else seen
+    for macro_id in macro_ids:
+        if macro_id in AS_OF_MACROS:
+            return True
+        if macro_id in seen or macro_id not in macros:
+            continue
+        seen.add(macro_id)
+        if reads_as_of_day(macros[macro_id].depends_on.macros, macros, seen):
+            return True
+    return False
+
+
+def replay_models(nodes: dict, macros: dict, target: str) -> tuple[list[str], list[str]]:
     """The models `target` is built from (itself included), split for scoring many as-of days in
     a row: (built once, for the last day; built for every day).
 
-    Every day: the models that read the as-of day (AS_OF_MACROS) and every model downstream of
+    Every day: the models that read the as-of day (AS_OF_MACROS, directly or through another
+    macro) and every model downstream of
     one, except the models tagged STORED_BY_DAY_TAG: those check every landed event and store it
     by its day up to the as-of day, and each of their readers cuts at its own as-of day, so built
     once for the last day they give every earlier day what a build for that day gives (and the
@@ -430,7 +445,7 @@ def replay_models(nodes: dict, target: str) -> tuple[list[str], list[str]]:
     daily = {
         uid
         for uid in upstream
-        if AS_OF_MACROS.intersection(models[uid].depends_on.macros) and STORED_BY_DAY_TAG not in models[uid].tags
+        if reads_as_of_day(models[uid].depends_on.macros, macros) and STORED_BY_DAY_TAG not in models[uid].tags
     }
     grown = True
     while grown:
