@@ -34,18 +34,13 @@ decay_rules as (
 ),
 
 lead_rules as (
+    -- one row per lead and decay rule of its model, keys only: a million leads make these
+    -- rows many, so each rule's parameters and text are joined where they are used
     select
         assigned.lead_id,
         assigned.model_id,
         cast(leads.created_at as date) as created_date,
-        decay_rules.rule_id,
-        decay_rules.decay_kind,
-        decay_rules.event_type,
-        decay_rules.window_days,
-        decay_rules.points,
-        decay_rules.min_points,
-        decay_rules.half_life_days,
-        decay_rules.description
+        decay_rules.rule_id
     from assigned
     inner join leads
         on assigned.lead_id = leads.lead_id
@@ -58,17 +53,17 @@ inactivity as (
         lead_rules.lead_id,
         lead_rules.model_id,
         lead_rules.rule_id,
-        lead_rules.description,
-        lead_rules.points,
-        lead_rules.min_points,
-        lead_rules.window_days,
+        decay_rules.points,
+        decay_rules.window_days,
         {{ dbt.datediff(
             'coalesce(last_activity.last_engagement_date, lead_rules.created_date)',
             as_of_date(), 'day') }} as days_inactive
     from lead_rules
+    inner join decay_rules
+        on lead_rules.rule_id = decay_rules.rule_id
     left join last_activity
         on lead_rules.lead_id = last_activity.lead_id
-    where lead_rules.decay_kind = 'inactivity'
+    where decay_rules.decay_kind = 'inactivity'
 ),
 
 inactivity_hits as (
@@ -76,8 +71,6 @@ inactivity_hits as (
         lead_id,
         model_id,
         rule_id,
-        description,
-        min_points,
         floor(days_inactive / window_days) * points as raw_points,
         floor(days_inactive / window_days) as units,
         cast(days_inactive as {{ dbt.type_string() }}) || ' days without engagement' as evidence
@@ -86,20 +79,26 @@ inactivity_hits as (
 ),
 
 window_rules as (
-    -- rules measured over the last `window_days`, for leads that existed for all of it
-    select *
-    from lead_rules
+    select * from decay_rules
     where decay_kind in ('unopened_emails', 'no_recent_event')
-        and (
-            created_date is null
-            or created_date <= {{ dbt.dateadd('day', '-1 * window_days', as_of_date()) }}
-        )
+),
+
+window_leads as (
+    -- rules measured over the last `window_days`, for leads that existed for all of it
+    select
+        lead_rules.lead_id,
+        lead_rules.model_id,
+        lead_rules.rule_id
+    from lead_rules
+    inner join window_rules
+        on lead_rules.rule_id = window_rules.rule_id
+    where lead_rules.created_date is null
+        or lead_rules.created_date <= {{ dbt.dateadd('day', '-1 * window_rules.window_days', as_of_date()) }}
 ),
 
 longest_window as (
     select max(window_days) as window_days
-    from decay_rules
-    where decay_kind in ('unopened_emails', 'no_recent_event')
+    from window_rules
 ),
 
 counted_event_types as (
@@ -108,7 +107,7 @@ counted_event_types as (
     union all
     select 'email_open' as event_type
     union all
-    select distinct event_type from decay_rules
+    select distinct event_type from window_rules
     where decay_kind = 'no_recent_event'
 ),
 
@@ -122,72 +121,92 @@ recent as (
 ),
 
 window_counts as (
+    -- per lead and window rule, what its window saw (a lead without such events has no row)
     select
-        window_rules.lead_id,
-        window_rules.model_id,
+        recent.lead_id,
         window_rules.rule_id,
         sum(case when recent.event_type = 'email_sent' then recent.event_count else 0 end) as emails_sent,
         sum(case when recent.event_type = 'email_open' then recent.event_count else 0 end) as emails_opened,
         sum(case when recent.event_type = window_rules.event_type then recent.event_count else 0 end) as events_of_type
-    from window_rules
-    left join recent
-        on window_rules.lead_id = recent.lead_id
-        and recent.activity_date > {{ dbt.dateadd('day', '-1 * window_rules.window_days', as_of_date()) }}
+    from recent
+    inner join window_rules
+        on recent.activity_date > {{ dbt.dateadd('day', '-1 * window_rules.window_days', as_of_date()) }}
     group by
-        window_rules.lead_id,
-        window_rules.model_id,
+        recent.lead_id,
         window_rules.rule_id
+),
+
+window_values as (
+    select
+        window_leads.lead_id,
+        window_leads.model_id,
+        window_leads.rule_id,
+        window_rules.decay_kind,
+        window_rules.event_type,
+        window_rules.window_days,
+        window_rules.points,
+        coalesce(window_counts.emails_sent, 0) - coalesce(window_counts.emails_opened, 0) as emails_unopened,
+        coalesce(window_counts.events_of_type, 0) as events_of_type
+    from window_leads
+    inner join window_rules
+        on window_leads.rule_id = window_rules.rule_id
+    left join window_counts
+        on window_leads.lead_id = window_counts.lead_id
+        and window_leads.rule_id = window_counts.rule_id
 ),
 
 window_hits as (
     select
-        window_rules.lead_id,
-        window_rules.model_id,
-        window_rules.rule_id,
-        window_rules.description,
-        window_rules.min_points,
+        lead_id,
+        model_id,
+        rule_id,
         case
-            when window_rules.decay_kind = 'unopened_emails'
-                then (window_counts.emails_sent - window_counts.emails_opened) * window_rules.points
-            else window_rules.points
+            when decay_kind = 'unopened_emails' then emails_unopened * points
+            else points
         end as raw_points,
         case
-            when window_rules.decay_kind = 'unopened_emails'
-                then window_counts.emails_sent - window_counts.emails_opened
+            when decay_kind = 'unopened_emails' then emails_unopened
             else 1
         end as units,
         case
-            when window_rules.decay_kind = 'unopened_emails'
-                then cast(window_counts.emails_sent - window_counts.emails_opened as {{ dbt.type_string() }})
-                    || ' e-mails not opened in ' || cast(window_rules.window_days as {{ dbt.type_string() }}) || ' days'
-            else 'no ' || window_rules.event_type || ' in ' || cast(window_rules.window_days as {{ dbt.type_string() }}) || ' days'
+            when decay_kind = 'unopened_emails'
+                then cast(emails_unopened as {{ dbt.type_string() }})
+                    || ' e-mails not opened in ' || cast(window_days as {{ dbt.type_string() }}) || ' days'
+            else 'no ' || event_type || ' in ' || cast(window_days as {{ dbt.type_string() }}) || ' days'
         end as evidence
-    from window_rules
-    inner join window_counts
-        on window_rules.lead_id = window_counts.lead_id
-        and window_rules.model_id = window_counts.model_id
-        and window_rules.rule_id = window_counts.rule_id
-    where (window_rules.decay_kind = 'unopened_emails' and window_counts.emails_sent > window_counts.emails_opened)
-        or (window_rules.decay_kind = 'no_recent_event' and window_counts.events_of_type = 0)
+    from window_values
+    where (decay_kind = 'unopened_emails' and emails_unopened > 0)
+        or (decay_kind = 'no_recent_event' and events_of_type = 0)
+),
+
+half_life_leads as (
+    select
+        lead_rules.lead_id,
+        lead_rules.model_id,
+        lead_rules.rule_id,
+        decay_rules.half_life_days
+    from lead_rules
+    inner join decay_rules
+        on lead_rules.rule_id = decay_rules.rule_id
+    where decay_rules.decay_kind = 'behaviour_half_life'
 ),
 
 half_life_days as (
     -- each behaviour event weighted by 0.5 ^ (age / half-life)
     select
-        lead_rules.lead_id,
-        lead_rules.model_id,
-        lead_rules.rule_id as decay_rule_id,
+        half_life_leads.lead_id,
+        half_life_leads.model_id,
+        half_life_leads.rule_id as decay_rule_id,
         event_rules.rule_id as behaviour_rule_id,
         daily.event_count,
-        power(0.5, {{ dbt.datediff('daily.activity_date', as_of_date(), 'day') }} / lead_rules.half_life_days) as weight
-    from lead_rules
+        power(0.5, {{ dbt.datediff('daily.activity_date', as_of_date(), 'day') }} / half_life_leads.half_life_days) as weight
+    from half_life_leads
     inner join daily
-        on lead_rules.lead_id = daily.lead_id
+        on half_life_leads.lead_id = daily.lead_id
     inner join event_rules
-        on lead_rules.model_id = event_rules.model_id
+        on half_life_leads.model_id = event_rules.model_id
         and daily.event_type = event_rules.event_type
         and daily.page_category = event_rules.page_category
-    where lead_rules.decay_kind = 'behaviour_half_life'
 ),
 
 half_life_counts as (
@@ -223,14 +242,10 @@ half_life_rules as (
     -- the rules' own columns joined after the grouping, so the grouping carries only the keys
     select
         half_life_counts.*,
-        decay_rules.description,
-        decay_rules.min_points,
         behaviour_rule_points.points,
         behaviour_rule_points.repeat_points,
         behaviour_rule_points.limit_points
     from half_life_counts
-    inner join decay_rules
-        on half_life_counts.decay_rule_id = decay_rules.rule_id
     inner join behaviour_rule_points
         on half_life_counts.model_id = behaviour_rule_points.model_id
         and half_life_counts.behaviour_rule_id = behaviour_rule_points.rule_id
@@ -242,8 +257,6 @@ half_life_values as (
         lead_id,
         model_id,
         decay_rule_id,
-        description,
-        min_points,
         least(points + repeat_points * (event_count - 1), coalesce(limit_points, points + repeat_points * (event_count - 1))) as full_points,
         least(
             points * first_weight + repeat_points * (weighted_count - first_weight),
@@ -257,8 +270,6 @@ half_life_hits as (
         lead_id,
         model_id,
         decay_rule_id as rule_id,
-        max(description) as description,
-        max(min_points) as min_points,
         sum({{ to_points('decayed_points') }} - {{ to_points('full_points') }}) as raw_points,
         count(*) as units,
         'half-life on ' || cast(count(*) as {{ dbt.type_string() }}) || ' behaviour rules' as evidence
@@ -279,16 +290,18 @@ hits as (
 
 final as (
     select
-        lead_id,
-        model_id,
+        hits.lead_id,
+        hits.model_id,
         'decay' as component,
-        rule_id,
-        description as rule_description,
-        evidence,
-        cast(units as {{ score_type() }}) as units,
-        {{ floored_points('raw_points', 'min_points') }}
+        hits.rule_id,
+        decay_rules.description as rule_description,
+        hits.evidence,
+        cast(hits.units as {{ score_type() }}) as units,
+        {{ floored_points('hits.raw_points', 'decay_rules.min_points') }}
     from hits
-    where raw_points <> 0
+    inner join decay_rules
+        on hits.rule_id = decay_rules.rule_id
+    where hits.raw_points <> 0
 )
 
 select * from final
