@@ -59,6 +59,8 @@ EVENTS_PER_LEAD = 50.0
 HISTORY_DAYS = 365
 KINDS = ("floor", "store", "startup", "full", "incremental")
 TWO_YEARS = "two_years"
+# profiles.yml's defaults on DuckDB, for the floor's settings and the printed machine line
+DUCKDB_MEMORY_LIMIT, DBT_THREADS = "3GB", "2"
 BACKTEST = "backtest"
 COMPARED = {
     "fct_lead_scores": "select * from {db}.main.fct_lead_scores",
@@ -485,9 +487,9 @@ def machine() -> dict[str, str]:
         "nproc": str(os.cpu_count()),
         "memory": memory,
         "load_average_at_end": load,
-        "duckdb_memory_limit": os.environ.get("LEADSCORE_DUCKDB_MEMORY_LIMIT", "4GB"),
+        "duckdb_memory_limit": os.environ.get("LEADSCORE_DUCKDB_MEMORY_LIMIT", DUCKDB_MEMORY_LIMIT),
         "duckdb_threads": os.environ.get("LEADSCORE_DUCKDB_THREADS", "2"),
-        "dbt_threads": os.environ.get("LEADSCORE_DBT_THREADS", "4"),
+        "dbt_threads": os.environ.get("LEADSCORE_DBT_THREADS", DBT_THREADS),
     }
 
 
@@ -676,7 +678,7 @@ def _events_glob() -> str:
 
 def _duckdb_config() -> dict[str, object]:
     return {
-        "memory_limit": os.environ.get("LEADSCORE_DUCKDB_MEMORY_LIMIT", "4GB"),
+        "memory_limit": os.environ.get("LEADSCORE_DUCKDB_MEMORY_LIMIT", DUCKDB_MEMORY_LIMIT),
         "threads": int(os.environ.get("LEADSCORE_DUCKDB_THREADS", "2")),
     }
 
