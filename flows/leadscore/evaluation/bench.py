@@ -578,7 +578,8 @@ def run_bench(
     info = machine()
     table = render(results, repeats, info, started)
     results_dir.mkdir(parents=True, exist_ok=True)
-    stem = f"{started:%Y-%m-%d}-{'-'.join(sizes)}"
+    # the start time in the name: a second run on the same day with the same sizes keeps the first
+    stem = f"{started:%Y-%m-%d-%H%M}-{'-'.join(sizes)}"
     path = results_dir / f"{stem}.md"
     path.write_text(table, encoding="utf-8")
     payload = {
