@@ -24,7 +24,7 @@ from leadscore.environment import TELEMETRY_OFF
 # is a few thousand rows, so a node's time is the driver's: one shuffle partition, no whole-stage
 # code generation (compiled per query), no adaptive re-planning, and a driver heap that the
 # project's larger plans do not fill (the full Spark build, with failures stored as views: 462 ->
-# 396 s on one idle 2-core machine).
+# 397 s alone on an idle 2-core machine; beside two other CI workers it took as long as before).
 SPARK_SESSION = """
 from pyspark.sql import SparkSession
 spark = (
