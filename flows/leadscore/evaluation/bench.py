@@ -60,7 +60,7 @@ HISTORY_DAYS = 365
 KINDS = ("floor", "store", "startup", "full", "incremental")
 TWO_YEARS = "two_years"
 # profiles.yml's defaults on DuckDB, for the floor's settings and the printed machine line
-DUCKDB_MEMORY_LIMIT, DBT_THREADS = "3500MB", "2"
+DUCKDB_MEMORY_LIMIT, DBT_THREADS = "3300MB", "2"
 BACKTEST = "backtest"
 COMPARED = {
     "fct_lead_scores": "select * from {db}.main.fct_lead_scores",
